@@ -1,0 +1,23 @@
+// The interface of the numeric hot paths. Every backend (the plain reference below, and
+// faster ones selected by name) computes the same products; property tests hold each
+// against the reference.
+import type { Matrix } from './matrix.ts';
+
+export interface LinalgBackend {
+  readonly name: string;
+  /** C = A·Bᵀ for A (r×n), B (c×n): C is r×c. Rows of both operands are contiguous. */
+  mulABt(a: Matrix, b: Matrix): Matrix;
+  /** C = A·B for A (r×n), B (n×c). */
+  mulAB(a: Matrix, b: Matrix): Matrix;
+  /** C = Aᵀ·B for A (r×p), B (r×q): C is p×q. */
+  mulAtB(a: Matrix, b: Matrix): Matrix;
+  /** Gram matrix AᵀA (p×p, both triangles filled) for A (r×p). */
+  gramAtA(a: Matrix): Matrix;
+  /** Gram matrix AAᵀ (r×r, both triangles filled) for A (r×p). */
+  gramAAt(a: Matrix): Matrix;
+  /**
+   * Solve S x = b for symmetric positive definite S by Cholesky; b may hold several
+   * right-hand sides as columns (b is p×q). S is not modified.
+   */
+  choleskySolve(s: Matrix, b: Matrix): Matrix;
+}
