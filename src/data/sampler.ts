@@ -1,0 +1,120 @@
+// Sampling a data set from the mixture in O(rows·n·d), block by block, with no n×n matrix:
+// x = μ_c + ζ + Γ_c diag(√(1+θ_c) − 1) Γ_cᵀ ζ has covariance exactly Σ_c (Γ_c orthonormal).
+// Rows are drawn in order from one stream, so a set is the same whether it is drawn whole
+// or in blocks of any size (the test set is streamed; --save-npy draws it whole).
+import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
+import type { Stream } from '../random/stream.ts';
+import type { ExperimentConfig, TargetActivation, Task } from './config.ts';
+import { componentCounts, type MixtureStructure } from './mixture.ts';
+
+export interface SampleBlock {
+  /** rows × n inputs. */
+  X: Matrix;
+  /** Labels. */
+  y: Float64Array;
+  /** Mixture component (0-based) of each row. */
+  component: Int32Array;
+}
+
+export interface LabelSpec {
+  task: Task;
+  targetAct: TargetActivation;
+  noise: number;
+}
+
+export function labelSpecOf(c: ExperimentConfig): LabelSpec {
+  return { task: c.task, targetAct: c.targetAct, noise: c.noise };
+}
+
+function targetFunction(name: TargetActivation): (t: number) => number {
+  switch (name) {
+    case 'relu':
+      return (t) => (t > 0 ? t : 0);
+    case 'tanh':
+      return Math.tanh;
+    case 'linear':
+      return (t) => t;
+  }
+}
+
+export class SetSampler {
+  private readonly boundaries: number[];
+  private readonly inputs: Stream;
+  private readonly labelNoise: Stream;
+  private readonly target: (t: number) => number;
+  private position = 0;
+
+  constructor(
+    private readonly mixture: MixtureStructure,
+    private readonly labels: LabelSpec,
+    readonly total: number,
+    stream: Stream,
+  ) {
+    const counts = componentCounts(
+      mixture.components.map((c) => c.weight),
+      total,
+    );
+    let acc = 0;
+    this.boundaries = counts.map((k) => (acc += k));
+    this.inputs = stream.child('inputs');
+    this.labelNoise = stream.child('label-noise');
+    this.target = targetFunction(labels.targetAct);
+  }
+
+  get remaining(): number {
+    return this.total - this.position;
+  }
+
+  private componentOf(row: number): number {
+    let c = 0;
+    while (row >= this.boundaries[c]) c++;
+    return c;
+  }
+
+  /** The next `rows` samples (fewer at the end of the set). */
+  next(rows: number): SampleBlock {
+    const count = Math.min(rows, this.remaining);
+    const n = this.mixture.n;
+    const X = zeros(count, n);
+    const y = new Float64Array(count);
+    const component = new Int32Array(count);
+    const xi = this.mixture.targetDirection;
+    for (let r = 0; r < count; r++) {
+      const c = this.componentOf(this.position + r);
+      component[r] = c;
+      const comp = this.mixture.components[c];
+      const x = X.data.subarray(r * n, (r + 1) * n);
+      this.inputs.fillGaussian(x, 0, n);
+      // Project ζ on all spikes first, then add: the update must use ζ, not a partly updated x.
+      const d = comp.spikes.rows;
+      const coef = new Float64Array(d);
+      for (let i = 0; i < d; i++) {
+        coef[i] = comp.sampleFactors[i] * dot(comp.spikes.data.subarray(i * n, (i + 1) * n), x);
+      }
+      for (let i = 0; i < d; i++) {
+        const g = comp.spikes.data.subarray(i * n, (i + 1) * n);
+        const a = coef[i];
+        for (let t = 0; t < n; t++) x[t] += a * g[t];
+      }
+      if (comp.mean) for (let t = 0; t < n; t++) x[t] += comp.mean[t];
+      y[r] = this.label(c, x, xi);
+    }
+    this.position += count;
+    return { X, y, component };
+  }
+
+  private label(c: number, x: Float64Array, xi: Float64Array): number {
+    const { task, noise } = this.labels;
+    if (task === 'classification') {
+      const clean = c === 0 ? 1 : -1;
+      return noise > 0 && this.labelNoise.uniform() < noise ? -clean : clean;
+    }
+    const clean = this.target(dot(xi, x));
+    return noise > 0 ? clean + noise * this.labelNoise.gaussian() : clean;
+  }
+
+  /** The whole remaining set at once. */
+  all(): SampleBlock {
+    return this.next(this.remaining);
+  }
+}

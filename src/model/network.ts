@@ -1,0 +1,76 @@
+// The two-layer network of SPEC §3: f(x) = (1/√k) wᵀσ(Fx), its initialisation, and the one
+// large gradient step on the first layer (on its own sample set, second layer fixed).
+import { linalg } from '../linalg/index.ts';
+import { type Matrix, zeros } from '../linalg/matrix.ts';
+import type { Stream } from '../random/stream.ts';
+import type { Activation } from './activations.ts';
+
+export interface Network {
+  /** First layer F (k×n). */
+  F: Matrix;
+  /** Second layer w (k). */
+  w: Float64Array;
+}
+
+/** F_ij ~ N(0, 1/tr), w ~ N(0, I_k/k). */
+export function initNetwork(n: number, k: number, trace: number, stream: Stream): Network {
+  const F = zeros(k, n);
+  stream.child('F').fillGaussian(F.data, 0, F.data.length, 1 / Math.sqrt(trace));
+  const w = stream.child('w').gaussians(k, 1 / Math.sqrt(k));
+  return { F, w };
+}
+
+/** Preactivations X Fᵀ (rows × k): row j holds (f_i ᵀ x_j)_i. */
+export function preactivations(X: Matrix, F: Matrix): Matrix {
+  return linalg().mulABt(X, F);
+}
+
+/** σ applied entry-wise into a new matrix. */
+export function applyActivation(pre: Matrix, f: (x: number) => number): Matrix {
+  const out = zeros(pre.rows, pre.cols);
+  const a = pre.data;
+  const o = out.data;
+  for (let i = 0; i < a.length; i++) o[i] = f(a[i]);
+  return out;
+}
+
+/** Network outputs (1/√k) wᵀσ(F x_j) for every row of a preactivation block. */
+export function networkOutputs(pre: Matrix, w: Float64Array, act: Activation): Float64Array {
+  const k = pre.cols;
+  const out = new Float64Array(pre.rows);
+  const scale = 1 / Math.sqrt(k);
+  for (let j = 0; j < pre.rows; j++) {
+    let s = 0;
+    const base = j * k;
+    for (let i = 0; i < k; i++) s += w[i] * act.f(pre.data[base + i]);
+    out[j] = s * scale;
+  }
+  return out;
+}
+
+/**
+ * G = (1/m̃) [((1/√k) w (ỹ − f(X̃))ᵀ) ⊙ σ'(F X̃ᵀ)] X̃, minus the gradient of the step loss
+ * (1/(2m̃)) Σ_j (ỹ_j − f(x̃_j))² with respect to F.
+ */
+export function gradientStep(net: Network, X: Matrix, y: Float64Array, act: Activation): Matrix {
+  const mStep = X.rows;
+  const k = net.F.rows;
+  const pre = preactivations(X, net.F); // m̃ × k
+  const out = networkOutputs(pre, net.w, act);
+  // D_ji = (1/m̃)(1/√k) w_i r_j σ'(pre_ji), then G = Dᵀ X̃ (k × n).
+  const D = pre; // overwritten in place: the preactivations are not needed afterwards
+  const c = 1 / (mStep * Math.sqrt(k));
+  for (let j = 0; j < mStep; j++) {
+    const rj = c * (y[j] - out[j]);
+    const base = j * k;
+    for (let i = 0; i < k; i++) D.data[base + i] = rj * net.w[i] * act.df(D.data[base + i]);
+  }
+  return linalg().mulAtB(D, X);
+}
+
+/** F̂ = F + ηG. */
+export function stepFirstLayer(F: Matrix, G: Matrix, eta: number): Matrix {
+  const out = zeros(F.rows, F.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = F.data[i] + eta * G.data[i];
+  return out;
+}
