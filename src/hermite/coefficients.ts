@@ -1,0 +1,80 @@
+// Hermite coefficients of an activation at scale b (SPEC §4):
+//   h_j = E[σ(bζ) He_j(ζ)],   E σ(bζ)²,   h*_l = √(E σ(bζ)² − Σ_{j<l} h_j²/j!).
+// Index convention: the paper's l counts polynomial terms; the project names surrogates by
+// degree D = l − 1, so "hermite:3" keeps j = 0..3 and adds the noise h*_4 z.
+import type { Activation } from '../model/activations.ts';
+import { hermite } from './polynomials.ts';
+import { gaussianExpectation } from './quadrature.ts';
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+export interface HermiteCoefficients {
+  /** h_j = E[σ(bζ)He_j(ζ)] for j = 0..maxDegree. */
+  h: Float64Array;
+  /** E σ(bζ)². */
+  secondMoment: number;
+}
+
+/** (2p − 3)!! with (−1)!! = 1. */
+function oddDoubleFactorial(p: number): number {
+  let r = 1;
+  for (let i = 2 * p - 3; i > 1; i -= 2) r *= i;
+  return r;
+}
+
+/**
+ * ReLU in closed form. ReLU(bζ) = b·ReLU(ζ); with ζHe_j = He_{j+1} + jHe_{j−1} and
+ * ∫_0^∞ He_n φ = φ(0)He_{n−1}(0) (n ≥ 1), E[ReLU(ζ)He_j(ζ)] = φ(0)(He_j(0) + jHe_{j−2}(0)),
+ * which for even j = 2p ≥ 2 is φ(0)(−1)^{p+1}(2p−3)!! and vanishes for odd j ≥ 3.
+ */
+function reluCoefficients(b: number, maxDegree: number): HermiteCoefficients {
+  const h = new Float64Array(maxDegree + 1);
+  h[0] = b * INV_SQRT_2PI;
+  if (maxDegree >= 1) h[1] = b / 2;
+  for (let j = 2; j <= maxDegree; j += 2) {
+    const p = j / 2;
+    h[j] = b * INV_SQRT_2PI * (p % 2 === 1 ? 1 : -1) * oddDoubleFactorial(p);
+  }
+  return { h, secondMoment: (b * b) / 2 };
+}
+
+export function hermiteCoefficients(act: Activation, b: number, maxDegree: number): HermiteCoefficients {
+  if (!(b > 0 && Number.isFinite(b))) throw new RangeError(`Hermite scale b must be a positive number, got ${b}`);
+  if (!(Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= 64)) {
+    throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
+  }
+  if (act.name === 'relu') return reluCoefficients(b, maxDegree);
+  const h = new Float64Array(maxDegree + 1);
+  if (act.name === 'linear') {
+    if (maxDegree >= 1) h[1] = b;
+    return { h, secondMoment: b * b };
+  }
+  const breaks = act.kinks.map((k) => k / b);
+  for (let j = 0; j <= maxDegree; j++) h[j] = gaussianExpectation((z) => act.f(b * z) * hermite(j, z), breaks);
+  const secondMoment = gaussianExpectation((z) => act.f(b * z) ** 2, breaks);
+  return { h, secondMoment };
+}
+
+function factorial(j: number): number {
+  let r = 1;
+  for (let i = 2; i <= j; i++) r *= i;
+  return r;
+}
+
+/** h*_l = √(E σ² − Σ_{j<l} h_j²/j!): the noise that restores σ's second moment. */
+export function hermiteNoiseScale(h: Float64Array, secondMoment: number, l: number): number {
+  if (l > h.length) throw new RangeError(`h*_${l} needs ${l} coefficients, got ${h.length}`);
+  let explained = 0;
+  for (let j = 0; j < l; j++) explained += (h[j] * h[j]) / factorial(j);
+  const rest = secondMoment - explained;
+  // Round-off of the sum is ~1e-15·Eσ²; anything beyond is a genuine inconsistency.
+  if (rest < -1e-10 * Math.max(1, secondMoment)) {
+    throw new RangeError(`Hermite coefficients exceed the second moment (E σ² − Σ h_j²/j! = ${rest})`);
+  }
+  return Math.sqrt(Math.max(rest, 0));
+}
+
+/** c_j = h_j/√(j!), so that Σ_{j≤D} (h_j/j!) He_j(x/b) = Σ_j c_j p_j(x/b). */
+export function normalisedCoefficients(h: Float64Array): Float64Array {
+  return h.map((v, j) => v / Math.sqrt(factorial(j)));
+}
