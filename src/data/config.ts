@@ -47,7 +47,16 @@ export interface ExperimentConfig {
   meanNorm: number;
   /** Explicit learning rate η overriding n^{βα} (null: use the scaling). */
   eta: number | null;
+  /**
+   * How the step is scaled: 'sqrt-k' takes F̂ = F + η√k·G (Ba et al. 2022's convention for
+   * f = (1/√k)wᵀσ(Fx) with w ~ N(0, I/k), which reproduces SPEC §6's reference table), 'none'
+   * takes SPEC §3's literal F̂ = F + ηG, whose step is √k times smaller (see docs/conventions.md).
+   */
+  stepScale: StepScale;
 }
+
+export const STEP_SCALES = ['sqrt-k', 'none'] as const;
+export type StepScale = (typeof STEP_SCALES)[number];
 
 export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   n: 400,
@@ -70,6 +79,7 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   noise: 0,
   meanNorm: 0,
   eta: null,
+  stepScale: 'sqrt-k',
 } satisfies ExperimentConfig);
 
 /** A bad configuration value: the CLI prints the message alone and exits with code 2. */
@@ -154,6 +164,7 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   }
   check(finite(c.meanNorm) && c.meanNorm >= 0 && c.meanNorm <= 1e3, 'mean-norm', c.meanNorm, 'a number in [0, 1000]');
   check(c.eta === null || (finite(c.eta) && c.eta >= 0 && c.eta <= 1e9), 'eta', c.eta, 'a learning rate in [0, 1e9]');
+  check((STEP_SCALES as readonly string[]).includes(c.stepScale), 'step-scale', c.stepScale, STEP_SCALES.join(' or '));
   const s = sizesOf(c);
   check(s.m >= 2, 'm-ratio', c.mRatio, 'a ratio giving at least 2 readout samples');
   check(s.k * s.n <= 4e8 && s.mTest * s.n <= 4e9, 'n', c.n, 'sizes whose matrices fit in memory (k·n ≤ 4e8)');

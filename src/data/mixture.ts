@@ -30,7 +30,7 @@ export interface MixtureStructure {
   targetDirection: Float64Array;
   /** The strength θ = n^{β(1−α)} (or the explicit value) before randomisation. */
   thetaScale: number;
-  /** The first-layer learning rate η. */
+  /** The first-layer learning rate η (before the step scale). */
   eta: number;
 }
 

@@ -1,0 +1,45 @@
+// Human-readable tables for the terminal. JSON output is the source of truth; this only
+// formats it.
+import type { Estimate, Summary, SurrogateSummary } from '../experiment/stats.ts';
+
+function fmt(e: Estimate, digits = 4): string {
+  const m = e.mean.toPrecision(digits);
+  return e.se === null ? m : `${m} ± ${e.se.toPrecision(2)}`;
+}
+
+function pct(e: Estimate): string {
+  const m = `${(100 * e.mean).toFixed(2)}%`;
+  return e.se === null ? m : `${m} ± ${(100 * e.se).toFixed(2)}%`;
+}
+
+export function formatTrialTable(out: { config: Record<string, unknown>; trials: { seed: number; seconds: number }[]; summary: Summary }): string {
+  const c = out.config;
+  const lines: string[] = [];
+  const keys = ['n', 'act', 'beta', 'alpha', 'lambda', 'components', 'rank', 'target', 'task', 'thetaValue', 'etaValue', 'source'];
+  lines.push(
+    `onestep trial  ${keys
+      .filter((k) => c[k] !== undefined)
+      .map((k) => `${k}=${typeof c[k] === 'number' ? Number((c[k] as number).toPrecision(4)) : String(c[k])}`)
+      .join('  ')}`,
+  );
+  const sizes = c.sizes as Record<string, number> | undefined;
+  if (sizes) lines.push(`sizes  n=${sizes.n} m=${sizes.m} k=${sizes.k} m̃=${sizes.mStep} test=${sizes.mTest}`);
+  const t = out.trials;
+  lines.push(`trials ${t.length} (seeds ${t.map((x) => x.seed).join(', ')}), ${t.reduce((s, x) => s + x.seconds, 0).toFixed(2)} s in all`);
+  lines.push('');
+  const classification = out.summary.nn.genZeroOne !== undefined;
+  const header = ['model', 'train', 'gen', 'gap (gen)', 'gap (train)', ...(classification ? ['0-1 gen'] : [])];
+  const rows: string[][] = [header];
+  const nn = out.summary.nn;
+  rows.push(['nn', fmt(nn.train), fmt(nn.gen), '', '', ...(classification && nn.genZeroOne ? [fmt(nn.genZeroOne, 3)] : [])]);
+  for (const [name, s] of Object.entries(out.summary)) {
+    if (name === 'nn' || name === 'baseline') continue;
+    const ss = s as SurrogateSummary;
+    rows.push([name, fmt(ss.train), fmt(ss.gen), pct(ss.relGap), pct(ss.relGapTrain), ...(classification && ss.genZeroOne ? [fmt(ss.genZeroOne, 3)] : [])]);
+  }
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) lines.push(r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+  lines.push('');
+  lines.push(`baseline ½·Var(y) = ${fmt(out.summary.baseline.halfVarY)}   (gap = (E_surrogate − E_nn)/E_nn, paired per trial; ± one standard error)`);
+  return `${lines.join('\n')}\n`;
+}

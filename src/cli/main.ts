@@ -1,0 +1,54 @@
+// The `onestep` command: dispatch to sub-commands; bad input → one line on stderr and exit 2,
+// an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
+import { degreeCommand } from './degree-command.ts';
+import { isBadInput } from './errors.ts';
+import { trialCommand } from './trial-command.ts';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => number; summary: string }> = {
+  trial: { run: trialCommand, summary: 'simulate the network and its surrogates on shared draws' },
+  degree: { run: degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
+};
+
+const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step
+
+Usage: onestep <command> [options]   (onestep <command> --help for its options)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Start with:
+  onestep trial --n 1000 --act relu --trials 3
+  onestep degree --beta 0.74
+`;
+
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`onestep: unknown command '${command}' (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
+    return 2;
+  }
+  try {
+    return entry.run(rest);
+  } catch (e) {
+    if (isBadInput(e)) {
+      process.stderr.write(`onestep ${command}: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`onestep ${command}: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.ONESTEP_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (tsx src/cli/main.ts …); bin/onestep.mjs calls main() itself.
+if (process.argv[1] && /src[\\/]cli[\\/]main\.ts$/.test(process.argv[1])) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,254 @@
+// `onestep trial`: run trials of the network and its surrogates on shared draws.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DEFAULT_CONFIG,
+  type ExperimentConfig,
+  expandRho,
+  sizesOf,
+  STEP_SCALES,
+  TARGET_ACTIVATIONS,
+  TARGET_DIRECTIONS,
+  TASKS,
+  validateConfig,
+} from '../data/config.ts';
+import { scalings } from '../data/mixture.ts';
+import { summarise } from '../experiment/stats.ts';
+import { arraySource, fitAndScore, runTrial, type TrialResult } from '../experiment/trial.ts';
+import { readMatrix, readVector, writeNpy } from '../io/npy.ts';
+import { backendNames, useBackend } from '../linalg/index.ts';
+import { ACTIVATION_NAMES, activation, type ActivationName } from '../model/activations.ts';
+import { networkFeatureMap } from '../model/features.ts';
+import { gradientStep, stepFirstLayer } from '../model/network.ts';
+import { rootStream } from '../random/stream.ts';
+import { parseSurrogateList } from '../surrogates/index.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, parseFlags } from './args.ts';
+import { UsageError } from './errors.ts';
+import { formatTrialTable } from './format.ts';
+
+const D = DEFAULT_CONFIG;
+
+export const TRIAL_FLAGS: FlagTable = {
+  n: { type: 'string', value: 'N', help: 'input dimension n', default: String(D.n) },
+  'm-ratio': { type: 'string', value: 'R', help: 'readout samples per dimension m/n', default: String(D.mRatio) },
+  'k-ratio': { type: 'string', value: 'R', help: 'hidden neurons per readout sample k/m', default: String(D.kRatio) },
+  'step-ratio': { type: 'string', value: 'R', help: 'step samples per readout sample m̃/m', default: String(D.stepRatio) },
+  'test-ratio': { type: 'string', value: 'R', help: 'test samples per readout sample', default: String(D.testRatio) },
+  act: { type: 'string', value: 'A', help: `activation σ: ${ACTIVATION_NAMES.join('|')}`, default: D.act },
+  'target-act': { type: 'string', value: 'A', help: `target σ_*: ${TARGET_ACTIVATIONS.join('|')}`, default: D.targetAct },
+  beta: { type: 'string', value: 'B', help: 'strength β ∈ [0,1]: η‖Σ‖ ≍ n^β', default: String(D.beta) },
+  alpha: { type: 'string', value: 'A', help: 'weighting α ∈ [0,1]: θ = n^{β(1−α)}, η = n^{βα}', default: String(D.alpha) },
+  lambda: { type: 'string', value: 'L', help: 'ridge penalty λ (objective (1/2m)‖y−Φᵀw‖² + (λ/2)‖w‖²)', default: String(D.lambda) },
+  eta: { type: 'string', value: 'E', help: 'explicit learning rate η (overrides n^{βα}; 0 = no step)' },
+  'step-scale': { type: 'string', value: 'S', help: "sqrt-k: F̂ = F + η√k·G (Ba et al.; reproduces the paper's table) | none: F̂ = F + ηG (SPEC §3 literal)", default: 'sqrt-k' },
+  components: { type: 'string', value: 'C', help: 'mixture components C', default: String(D.components) },
+  rho: { type: 'string', value: 'R[,R…]', help: 'mixture weights, or ρ_1 alone (rest split equally)', default: '0.5' },
+  rank: { type: 'string', value: 'D', help: 'spike rank d per component (0 = isotropic)', default: String(D.rank) },
+  theta: { type: 'string', value: 'T', help: "spike strengths: fixed | random (θ·U(0,1)) | a number θ", default: 'fixed' },
+  align: { type: 'string', value: 'A', help: 'alignment a ∈ [−1,1] of the other components’ spikes with component 1', default: String(D.align) },
+  target: { type: 'string', value: 'T', help: 'target direction: random | spike (in the spikes)', default: D.target },
+  task: { type: 'string', value: 'T', help: 'regression | classification (±1 by component)', default: D.task },
+  noise: { type: 'string', value: 'S', help: 'label noise: Gaussian std (regression) or flip probability (classification)', default: '0' },
+  'mean-norm': { type: 'string', value: 'M', help: 'norm of each component mean (0 = centred)', default: '0' },
+  surrogates: { type: 'string', value: 'LIST', help: 'comma list of hermite:auto, hermite:D[:nonoise][:bscale=X], cget, get; or none', default: 'hermite:auto' },
+  'degree-cap': { type: 'string', value: 'D', help: 'cap for hermite:auto (the paper caps at 4)' },
+  trials: { type: 'string', value: 'T', help: 'number of trials (trial t uses seed S+t)', default: '3' },
+  seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },
+  lemma: { type: 'boolean', help: 'also measure the gradient-spike lemma: ‖Δ‖/‖uvᵀ‖ of G = uvᵀ + Δ (SPEC §7)' },
+  json: { type: 'boolean', help: 'print one JSON object instead of a table' },
+  'save-npy': { type: 'string', value: 'DIR', help: 'write each trial’s arrays as float64 .npy files (+ meta.json)' },
+  'load-npy': { type: 'string', value: 'DIR', help: 'run the network on arrays from DIR (X_step, y_step, X, y, X_test, y_test, F0, w0; meta.json or --act/--eta/--lambda, where --eta multiplies G as applied)' },
+  backend: { type: 'string', value: 'B', help: 'linear-algebra backend (see `onestep backends`)' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const TRIAL_HELP = helpText(
+  'onestep trial [options]',
+  [
+    'Simulate the two-layer network after one gradient step (SPEC §1–3) and its surrogates on',
+    'the same random draws: the same F, w, F̂ and data, only the feature map differs. Reports the',
+    'training error T = (1/2m)‖y−Φᵀŵ‖² + (λ/2)‖ŵ‖² and the generalisation error E = ½·mean test',
+    '(y−ŷ)², per trial and as mean ± standard error, with the paired relative gap of each',
+    'surrogate. Every trial replays exactly from its seed. Defaults: the paper’s setting',
+    '(C = 2, ρ = ½, d = 1, β = 0.74, α = ½, λ = 1e-4, ReLU) at n = 400.',
+  ].join('\n'),
+  TRIAL_FLAGS,
+  [
+    'onestep trial --n 1000 --act relu --trials 3',
+    'onestep trial --target spike --alpha 0 --beta 0.9 --surrogates hermite:1,hermite:auto --json',
+    'onestep trial --n 300 --trials 1 --save-npy out/t1 && python3 properties/fixtures/crosscheck_numpy.py out/t1',
+  ],
+);
+
+/** The experiment configuration the flags describe (validated). */
+export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
+  const components = numberFlag(flags, 'components', D.components, { min: 1, max: 20, integer: true });
+  const rhoValues = numberListFlag(flags, 'rho') ?? [0.5];
+  const thetaRaw = flags.theta === undefined ? 'fixed' : String(flags.theta);
+  let theta: ExperimentConfig['theta'];
+  if (thetaRaw === 'fixed' || thetaRaw === 'random') theta = thetaRaw;
+  else theta = numberFlag(flags, 'theta', 0, { min: 0 });
+  const config: ExperimentConfig = {
+    n: numberFlag(flags, 'n', D.n, { min: 2, max: 100000, integer: true }),
+    mRatio: numberFlag(flags, 'm-ratio', D.mRatio, { min: 0, minExclusive: true, max: 100 }),
+    kRatio: numberFlag(flags, 'k-ratio', D.kRatio, { min: 0, minExclusive: true, max: 100 }),
+    stepRatio: numberFlag(flags, 'step-ratio', D.stepRatio, { min: 0, minExclusive: true, max: 100 }),
+    testRatio: numberFlag(flags, 'test-ratio', D.testRatio, { min: 0, minExclusive: true, max: 100 }),
+    act: choiceFlag(flags, 'act', D.act, ACTIVATION_NAMES),
+    targetAct: choiceFlag(flags, 'target-act', D.targetAct, TARGET_ACTIVATIONS),
+    beta: numberFlag(flags, 'beta', D.beta, { min: 0, max: 1 }),
+    alpha: numberFlag(flags, 'alpha', D.alpha, { min: 0, max: 1 }),
+    lambda: numberFlag(flags, 'lambda', D.lambda, { min: 0, minExclusive: true, max: 1e6 }),
+    components,
+    rho: expandRho(rhoValues, components),
+    rank: numberFlag(flags, 'rank', D.rank, { min: 0, max: 50, integer: true }),
+    theta,
+    align: numberFlag(flags, 'align', D.align, { min: -1, max: 1 }),
+    target: choiceFlag(flags, 'target', D.target, TARGET_DIRECTIONS),
+    task: choiceFlag(flags, 'task', D.task, TASKS),
+    noise: numberFlag(flags, 'noise', D.noise, { min: 0, max: 1000 }),
+    meanNorm: numberFlag(flags, 'mean-norm', D.meanNorm, { min: 0, max: 1000 }),
+    eta: flags.eta === undefined ? null : numberFlag(flags, 'eta', 0, { min: 0, max: 1e9 }),
+    stepScale: choiceFlag(flags, 'step-scale', D.stepScale, STEP_SCALES),
+  };
+  return validateConfig(config);
+}
+
+function progress(message: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
+}
+
+function saveTrialArrays(dir: string, trial: TrialResult, config: ExperimentConfig): void {
+  const a = trial.arrays;
+  if (!a) throw new Error('trial arrays were not kept');
+  mkdirSync(dir, { recursive: true });
+  const mat = (name: string, m: { rows: number; cols: number; data: Float64Array }): void =>
+    writeNpy(join(dir, `${name}.npy`), [m.rows, m.cols], m.data);
+  const vec = (name: string, v: Float64Array): void => writeNpy(join(dir, `${name}.npy`), [v.length], v);
+  mat('X_step', a.stepSet.X);
+  vec('y_step', a.stepSet.y);
+  mat('X', a.ridgeSet.X);
+  vec('y', a.ridgeSet.y);
+  mat('X_test', a.testSet.X);
+  vec('y_test', a.testSet.y);
+  mat('F0', a.F0);
+  vec('w0', a.w0);
+  mat('F_hat', a.Fhat);
+  const meta = {
+    act: config.act,
+    eta: trial.scalings.step,
+    etaScaling: trial.scalings.eta,
+    stepScale: config.stepScale,
+    lambda: config.lambda,
+    seed: trial.seed,
+    trace: trial.scalings.trace,
+    sizes: sizesOf(config),
+    config,
+    nn: trial.nn,
+  };
+  writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+/** --load-npy: the network alone on arrays given as .npy files. */
+function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, unknown>; trials: TrialResult[] } {
+  const need = (f: string): string => {
+    const p = join(dir, f);
+    if (!existsSync(p)) throw new UsageError(`--load-npy: ${p} is missing (needs X_step, y_step, X, y, X_test, y_test, F0, w0 .npy)`);
+    return p;
+  };
+  if (!existsSync(dir)) throw new UsageError(`--load-npy: directory '${dir}' does not exist`);
+  const metaPath = join(dir, 'meta.json');
+  const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>) : {};
+  const act = choiceFlag(flags, 'act', (meta.act as ActivationName) ?? 'relu', ACTIVATION_NAMES);
+  const lambda = numberFlag(flags, 'lambda', typeof meta.lambda === 'number' ? meta.lambda : D.lambda, { min: 0, minExclusive: true });
+  const etaMeta = typeof meta.eta === 'number' ? meta.eta : undefined;
+  if (flags.eta === undefined && etaMeta === undefined) throw new UsageError('--load-npy: give --eta (no meta.json with eta in the directory)');
+  const eta = numberFlag(flags, 'eta', etaMeta ?? 0, { min: 0 });
+  const started = performance.now();
+  const Xs = readMatrix(need('X_step.npy'));
+  const ys = readVector(need('y_step.npy'));
+  const X = readMatrix(need('X.npy'));
+  const y = readVector(need('y.npy'));
+  const Xt = readMatrix(need('X_test.npy'));
+  const yt = readVector(need('y_test.npy'));
+  const F0 = readMatrix(need('F0.npy'));
+  const w0 = readVector(need('w0.npy'));
+  const n = F0.cols;
+  const shapes: [string, boolean][] = [
+    ['X_step columns = n', Xs.cols === n],
+    ['X columns = n', X.cols === n],
+    ['X_test columns = n', Xt.cols === n],
+    ['y_step length = rows of X_step', ys.length === Xs.rows],
+    ['y length = rows of X', y.length === X.rows],
+    ['y_test length = rows of X_test', yt.length === Xt.rows],
+    ['w0 length = rows of F0', w0.length === F0.rows],
+  ];
+  for (const [what, ok] of shapes) if (!ok) throw new UsageError(`--load-npy: shape mismatch: ${what}`);
+  const sigma = activation(act);
+  const G = gradientStep({ F: F0, w: w0 }, Xs, ys, sigma);
+  const Fhat = stepFirstLayer(F0, G, eta);
+  const noComponent = (rows: number): Int32Array => new Int32Array(rows);
+  const ridgeSet = { X, y, component: noComponent(X.rows) };
+  const testSet = { X: Xt, y: yt, component: noComponent(Xt.rows) };
+  const unused = rootStream(0);
+  const { scored, halfVarY } = fitAndScore([networkFeatureMap(sigma)], Fhat, ridgeSet, arraySource(testSet), lambda, false, () => unused);
+  const trial: TrialResult = {
+    seed: typeof meta.seed === 'number' ? meta.seed : 0,
+    seconds: (performance.now() - started) / 1000,
+    nn: scored[0].errors,
+    surrogates: {},
+    baseline: { halfVarY },
+    scalings: { theta: NaN, eta, step: eta, trace: NaN, b: NaN },
+  };
+  return { config: { source: dir, act, lambda, eta, n, k: F0.rows, m: X.rows, mStep: Xs.rows, mTest: Xt.rows }, trials: [trial] };
+}
+
+export function trialCommand(argv: string[]): number {
+  const { flags, positionals } = parseFlags(argv, TRIAL_FLAGS);
+  if (flags.help) {
+    process.stdout.write(TRIAL_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep trial --help)`);
+  if (flags.backend !== undefined) {
+    try {
+      useBackend(String(flags.backend));
+    } catch {
+      throw new UsageError(`--backend: '${String(flags.backend)}' is not allowed (one of ${backendNames().join(', ')})`);
+    }
+  }
+  if (flags['load-npy'] !== undefined) {
+    const { config, trials } = runLoaded(String(flags['load-npy']), flags);
+    const out = { config, trials: trials.map(stripArrays), summary: summarise(trials) };
+    process.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatTrialTable(out));
+    return 0;
+  }
+  const config = configFromFlags(flags);
+  const surrogates = parseSurrogateList(flags.surrogates === undefined ? 'hermite:auto' : String(flags.surrogates));
+  const degreeCap = flags['degree-cap'] === undefined ? null : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
+  const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
+  const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
+  const saveDir = flags['save-npy'] === undefined ? null : String(flags['save-npy']);
+
+  const trials: TrialResult[] = [];
+  for (let t = 0; t < trialsCount; t++) {
+    progress(`onestep trial: ${t}/${trialsCount} trials done…`);
+    const trial = runTrial({ config, seed: seed + t, surrogates, degreeCap, keepArrays: saveDir !== null, lemma: flags.lemma === true });
+    if (saveDir !== null) saveTrialArrays(trialsCount === 1 ? saveDir : join(saveDir, `seed-${seed + t}`), trial, config);
+    trials.push(stripArrays(trial));
+  }
+  progress('');
+  const { theta, eta } = scalings(config);
+  const out = {
+    config: { ...config, sizes: sizesOf(config), theta: config.theta, thetaValue: theta, etaValue: eta, surrogates: surrogates.map((s) => s.name), degreeCap, seed, trials: trialsCount },
+    trials,
+    summary: summarise(trials),
+  };
+  process.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatTrialTable(out));
+  return 0;
+}
+
+function stripArrays(t: TrialResult): TrialResult {
+  const { arrays: _arrays, ...rest } = t;
+  return rest;
+}

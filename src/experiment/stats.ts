@@ -1,0 +1,56 @@
+// Summary statistics over independent trials: every agreement claim is a mean with its
+// standard error, and surrogate-vs-network gaps are paired (same draws) per trial.
+import type { TrialResult } from './trial.ts';
+
+export interface Estimate {
+  mean: number;
+  /** Standard error of the mean (sample std / √trials); null for a single trial, which
+   * has no spread to measure (never a NaN). */
+  se: number | null;
+}
+
+export function estimate(values: readonly number[]): Estimate {
+  const t = values.length;
+  if (t === 0) throw new RangeError('no values to summarise');
+  const mean = values.reduce((s, v) => s + v, 0) / t;
+  if (t < 2) return { mean, se: null };
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (t - 1);
+  return { mean, se: Math.sqrt(variance / t) };
+}
+
+export interface ModelSummary {
+  train: Estimate;
+  gen: Estimate;
+  genZeroOne?: Estimate;
+}
+
+export interface SurrogateSummary extends ModelSummary {
+  /** Paired relative gap (E_surrogate − E_nn)/E_nn of the generalisation error. */
+  relGap: Estimate;
+  /** The same for the training error. */
+  relGapTrain: Estimate;
+}
+
+export interface Summary {
+  nn: ModelSummary;
+  baseline: { halfVarY: Estimate };
+  [surrogate: string]: ModelSummary | SurrogateSummary | { halfVarY: Estimate };
+}
+
+export function summarise(trials: readonly TrialResult[]): Summary {
+  const pick = (f: (t: TrialResult) => number): Estimate => estimate(trials.map(f));
+  const nn: ModelSummary = { train: pick((t) => t.nn.train), gen: pick((t) => t.nn.gen) };
+  if (trials[0].nn.genZeroOne !== undefined) nn.genZeroOne = pick((t) => t.nn.genZeroOne ?? NaN);
+  const summary: Summary = { nn, baseline: { halfVarY: pick((t) => t.baseline.halfVarY) } };
+  for (const name of Object.keys(trials[0].surrogates)) {
+    const s: SurrogateSummary = {
+      train: pick((t) => t.surrogates[name].train),
+      gen: pick((t) => t.surrogates[name].gen),
+      relGap: pick((t) => (t.surrogates[name].gen - t.nn.gen) / t.nn.gen),
+      relGapTrain: pick((t) => (t.surrogates[name].train - t.nn.train) / t.nn.train),
+    };
+    if (trials[0].nn.genZeroOne !== undefined) s.genZeroOne = pick((t) => t.surrogates[name].genZeroOne ?? NaN);
+    summary[name] = s;
+  }
+  return summary;
+}

@@ -1,0 +1,182 @@
+// The conditional Gaussian model of SPEC §5 and its unconditional baseline.
+//
+// Given the component c of x and its coordinates κ_c = B_cᵀx in the low-dimensional subspace
+// spanned by the gradient-spike direction v, the spikes γ_{c,·} (and the mean μ_c when there
+// is one), F̂x = s + u splits into a shift s = F̂B_cκ_c fixed by κ_c and a bulk u = F̂z^⊥ that
+// is exactly Gaussian given (c, κ_c). Each neuron's feature is replaced by the Gaussian with
+// the same conditional mean, cross-covariance with the bulk and remaining variance:
+//   feature_i = ν_i + Ψ_i u_i + √Φ_i g_i,  g ~ N(0, I_k) fresh per entry,
+// with ν, Ψ, Φ the Gaussian moments of σ at scale b_i (bulk std of neuron i) and shift s_i.
+// The unconditional model is the same at s = 0, u = F̂x and b_i = ‖f̂_i‖.
+import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
+import { conditionalMoments } from '../model/gaussian-moments.ts';
+import type { FeatureMap, TrialContext } from '../model/features.ts';
+import type { Stream } from '../random/stream.ts';
+
+/** v = X̃ᵀỹ/‖X̃ᵀỹ‖: the direction of the rank-one part of G (SPEC §7). */
+export function gradientSpikeDirection(ctx: TrialContext): Float64Array {
+  const { X, y } = ctx.stepSet;
+  const n = X.cols;
+  const v = new Float64Array(n);
+  for (let j = 0; j < X.rows; j++) {
+    const yj = y[j];
+    const row = X.data.subarray(j * n, (j + 1) * n);
+    for (let t = 0; t < n; t++) v[t] += yj * row[t];
+  }
+  const norm = Math.sqrt(dot(v, v));
+  if (norm > 0) for (let t = 0; t < n; t++) v[t] /= norm;
+  return v;
+}
+
+/** Orthonormal rows spanning the given vectors (Gram–Schmidt twice; near-dependent ones dropped). */
+export function orthonormalBasis(vectors: Float64Array[]): Float64Array[] {
+  const basis: Float64Array[] = [];
+  for (const vec of vectors) {
+    const r = Float64Array.from(vec);
+    const original = Math.sqrt(dot(r, r));
+    if (!(original > 0)) continue;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of basis) {
+        const p = dot(r, q);
+        for (let t = 0; t < r.length; t++) r[t] -= p * q[t];
+      }
+    }
+    const nr = Math.sqrt(dot(r, r));
+    // A direction already (numerically) in the span adds nothing.
+    if (nr > 1e-10 * original) basis.push(r.map((x) => x / nr));
+  }
+  return basis;
+}
+
+interface ComponentProjection {
+  /** B_c as rows (p × n). */
+  basis: Matrix;
+  /** F̂B_c (k × p). */
+  fhatBasis: Matrix;
+  /** Bulk std b_i = √(‖f̂_i‖² − ‖B_cᵀf̂_i‖²). */
+  bulkScale: Float64Array;
+}
+
+function rowNormsSquared(m: Matrix): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
+    out[i] = dot(r, r);
+  }
+  return out;
+}
+
+function projection(ctx: TrialContext, vectors: Float64Array[], fhatNorms2: Float64Array): ComponentProjection {
+  const rows = orthonormalBasis(vectors);
+  const n = ctx.Fhat.cols;
+  const k = ctx.Fhat.rows;
+  const basis = zeros(rows.length, n);
+  rows.forEach((r, i) => basis.data.set(r, i * n));
+  const fhatBasis = zeros(k, rows.length);
+  for (let i = 0; i < k; i++) {
+    const f = ctx.Fhat.data.subarray(i * n, (i + 1) * n);
+    for (let a = 0; a < rows.length; a++) fhatBasis.data[i * rows.length + a] = dot(f, rows[a]);
+  }
+  const bulkScale = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let inside = 0;
+    for (let a = 0; a < rows.length; a++) inside += fhatBasis.data[i * rows.length + a] ** 2;
+    bulkScale[i] = Math.sqrt(Math.max(fhatNorms2[i] - inside, 0));
+  }
+  return { basis, fhatBasis, bulkScale };
+}
+
+/** Runs [start, end) of consecutive rows that share a component. */
+function componentRuns(component: Int32Array): [number, number, number][] {
+  const runs: [number, number, number][] = [];
+  let start = 0;
+  for (let r = 1; r <= component.length; r++) {
+    if (r === component.length || component[r] !== component[start]) {
+      runs.push([start, r, component[start]]);
+      start = r;
+    }
+  }
+  return runs;
+}
+
+function gaussianFeatures(
+  ctx: TrialContext,
+  pre: Matrix,
+  X: Matrix,
+  component: Int32Array,
+  projections: ComponentProjection[],
+  noise: Stream,
+): Matrix {
+  const k = pre.cols;
+  const n = X.cols;
+  const out = zeros(pre.rows, k);
+  // Noise first, in row order, so that the stream consumption does not depend on runs.
+  noise.fillGaussian(out.data);
+  for (const [start, end, c] of componentRuns(component)) {
+    const proj = projections[c];
+    const rows = end - start;
+    const p = proj.basis.rows;
+    const shift = zeros(rows, k);
+    const bulk = zeros(rows, k);
+    for (let r = 0; r < rows; r++) {
+      const x = X.data.subarray((start + r) * n, (start + r + 1) * n);
+      const kappa = new Float64Array(p);
+      for (let a = 0; a < p; a++) kappa[a] = dot(proj.basis.data.subarray(a * n, (a + 1) * n), x);
+      const base = r * k;
+      const preBase = (start + r) * k;
+      for (let i = 0; i < k; i++) {
+        let s = 0;
+        for (let a = 0; a < p; a++) s += proj.fhatBasis.data[i * p + a] * kappa[a];
+        shift.data[base + i] = s;
+        bulk.data[base + i] = pre.data[preBase + i] - s;
+      }
+    }
+    const moments = { nu: zeros(rows, k), psi: zeros(rows, k), phi: zeros(rows, k) };
+    conditionalMoments(ctx.act, proj.bulkScale, shift, moments);
+    const o = out.data;
+    for (let r = 0; r < rows; r++) {
+      const base = r * k;
+      const outBase = (start + r) * k;
+      for (let i = 0; i < k; i++) {
+        const e = base + i;
+        o[outBase + i] = moments.nu.data[e] + moments.psi.data[e] * bulk.data[e] + Math.sqrt(moments.phi.data[e]) * o[outBase + i];
+      }
+    }
+  }
+  return out;
+}
+
+export function conditionalGaussianFeatureMap(ctx: TrialContext, name: string): FeatureMap {
+  const v = gradientSpikeDirection(ctx);
+  const norms2 = rowNormsSquared(ctx.Fhat);
+  const n = ctx.Fhat.cols;
+  const projections = ctx.mixture.components.map((comp) => {
+    const vectors = [v];
+    for (let i = 0; i < comp.spikes.rows; i++) vectors.push(comp.spikes.data.subarray(i * n, (i + 1) * n));
+    if (comp.mean) vectors.push(comp.mean);
+    return projection(ctx, vectors, norms2);
+  });
+  const dims = projections.map((p) => p.basis.rows);
+  return {
+    name,
+    info: { subspaceDim: Math.max(...dims), meanBulkScale: mean(projections[0].bulkScale) },
+    features: (block, pre, noise) => gaussianFeatures(ctx, pre, block.X, block.component, projections, noise),
+  };
+}
+
+export function unconditionalGaussianFeatureMap(ctx: TrialContext, name: string): FeatureMap {
+  const k = ctx.Fhat.rows;
+  const scale = rowNormsSquared(ctx.Fhat).map(Math.sqrt);
+  const empty = { basis: zeros(0, ctx.Fhat.cols), fhatBasis: zeros(k, 0), bulkScale: scale };
+  return {
+    name,
+    info: { meanScale: mean(scale) },
+    features: (block, pre, noise) =>
+      gaussianFeatures(ctx, pre, block.X, new Int32Array(block.X.rows), [empty], noise),
+  };
+}
+
+function mean(a: Float64Array): number {
+  return a.reduce((s, v) => s + v, 0) / a.length;
+}
+
