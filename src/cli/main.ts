@@ -1,5 +1,6 @@
 // The `onestep` command: dispatch to sub-commands; bad input → one line on stderr and exit 2,
 // an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
+import { checkCommand } from './check-command.ts';
 import { degreeCommand } from './degree-command.ts';
 import { isBadInput } from './errors.ts';
 import { trialCommand } from './trial-command.ts';
@@ -7,6 +8,7 @@ import { trialCommand } from './trial-command.ts';
 const COMMANDS: Record<string, { run: (argv: string[]) => number; summary: string }> = {
   trial: { run: trialCommand, summary: 'simulate the network and its surrogates on shared draws' },
   degree: { run: degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
+  check: { run: checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
 };
 
 const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step
@@ -21,6 +23,7 @@ ${Object.entries(COMMANDS)
 Start with:
   onestep trial --n 1000 --act relu --trials 3
   onestep degree --beta 0.74
+  onestep check --theorem hermite-equivalence --tier quick
 `;
 
 export function main(argv: string[]): number {

@@ -1,0 +1,51 @@
+import { degreeRule } from '../src/hermite/index.ts';
+import type { Theorem } from './types.ts';
+
+export const hermiteEquivalence: Theorem = {
+  id: 'hermite-equivalence',
+  title: 'Hermite polynomial model of degree l − 1 (SPEC §4)',
+  claim: [
+    'If (l−2)/(l−1) < β < (l−1)/l, the training and generalisation errors of the network',
+    'f(x) = (1/√k)wᵀσ(F̂x) and of the Hermite model f̂_l(x) = (1/√k)wᵀσ̂_l(F̂x), with',
+    'σ̂_l(x) = Σ_{j<l} (h_j/j!)He_j(x/b) + h*_l·z and b = √(n/tr), converge to the same limits as',
+    'n, m, k → ∞ proportionally (the readout refitted on the same F̂ and data).',
+  ].join('\n'),
+  source: 'Demir & Doğan, ICLR 2025 (Hermite model theorem)',
+  hypotheses(c) {
+    const reasons: string[] = [];
+    const rule = degreeRule(c.beta);
+    if (rule.status !== 'inside') reasons.push(`β = ${c.beta} is ${rule.status === 'boundary' ? 'on a boundary' : 'not covered'} of the degree rule`);
+    if (c.meanNorm > 0) reasons.push('the theorem assumes centred components (mean-norm = 0)');
+    if (c.task !== 'regression' && c.components !== 2) reasons.push('classification is stated for two components');
+    return { applies: reasons.length === 0, reasons: reasons.length ? reasons : [`β = ${c.beta} inside ${JSON.stringify(rule.interval)}: degree ${rule.degree}`] };
+  },
+  surrogate: () => 'hermite:auto',
+  quantities: ['train', 'gen'],
+  pinned: [
+    { name: 'paper setting, ReLU', config: { act: 'relu' }, expect: 'agree', why: 'SPEC §6 table: within 1% at n = 1000' },
+    { name: 'paper setting, tanh', config: { act: 'tanh' }, expect: 'agree', why: 'SPEC §6 table' },
+  ],
+  negativeControls: [
+    {
+      name: 'degree too low where the degree matters',
+      config: { target: 'spike', alpha: 0.5, beta: 0.6 },
+      surrogate: 'hermite:1',
+      expect: 'disagree',
+      why: 'β = 0.6 needs degree 2; the linear model misses the spike-aligned target (+64% at n = 400)',
+    },
+    {
+      name: 'no noise term',
+      config: { beta: 0.3 },
+      surrogate: 'hermite:auto:nonoise',
+      expect: 'disagree',
+      why: 'at degree 1, h*_2·z carries most of σ’s variance beyond the linear part (at β = 0.6, degree 2, it is too small to matter: −3.5% at n = 400)',
+    },
+    {
+      name: 'wrong scale b',
+      config: { target: 'spike', alpha: 0.5, beta: 0.6 },
+      surrogate: 'hermite:2:bscale=2',
+      expect: 'disagree',
+      why: 'expanding at 2b mismatches every coefficient',
+    },
+  ],
+};

@@ -1,0 +1,15 @@
+// The registry of claims the checker knows.
+import { conditionalGaussianEquivalence } from './conditional-gaussian-equivalence.ts';
+import { degreeRuleTheorem } from './degree-rule.ts';
+import { gaussianEquivalence } from './gaussian-equivalence.ts';
+import { gradientSpike } from './gradient-spike.ts';
+import { hermiteEquivalence } from './hermite-equivalence.ts';
+import type { Theorem } from './types.ts';
+
+export const THEOREMS: readonly Theorem[] = [hermiteEquivalence, conditionalGaussianEquivalence, gradientSpike, degreeRuleTheorem, gaussianEquivalence];
+
+export function theoremById(id: string): Theorem | undefined {
+  return THEOREMS.find((t) => t.id === id);
+}
+
+export type { Theorem } from './types.ts';

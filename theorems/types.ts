@@ -1,0 +1,49 @@
+// What a theorem module declares: the claim in words, when it applies, what must agree, how
+// agreement is judged, and the examples pinned to it (the paper's settings and every
+// counterexample found so far).
+import type { ExperimentConfig } from '../src/data/config.ts';
+import type { Decision, Verdict } from '../src/experiment/verdict.ts';
+
+export interface CustomCheckOptions {
+  config: ExperimentConfig;
+  ladder: number[];
+  seed: number;
+  initialTrials: number;
+  maxTrials: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface Applicability {
+  applies: boolean;
+  reasons: string[];
+}
+
+export interface PinnedExample {
+  name: string;
+  /** Overrides of the default configuration. */
+  config: Partial<ExperimentConfig>;
+  /** Surrogate to check (the theorem's own when absent). */
+  surrogate?: string;
+  /** What the checker is expected to answer, and why (a finding, a negative control …). */
+  expect: Verdict;
+  why: string;
+}
+
+export interface Theorem {
+  id: string;
+  title: string;
+  /** The claim in words and formulas. */
+  claim: string;
+  /** Source of the claim. */
+  source: string;
+  hypotheses(config: ExperimentConfig): Applicability;
+  /** The surrogate whose errors must match the network's (equivalence theorems). */
+  surrogate?(config: ExperimentConfig): string;
+  /** Which quantities must agree. */
+  quantities: readonly ('train' | 'gen')[];
+  /** A claim that is not a surrogate comparison brings its own decision procedure. */
+  check?(opts: CustomCheckOptions): Decision;
+  pinned: readonly PinnedExample[];
+  /** Wrong surrogates the checker must reject on pinned configurations. */
+  negativeControls: readonly PinnedExample[];
+}
