@@ -257,35 +257,52 @@ export function momentTableInfo(): Record<TableName, MomentTableInfo> {
   return { tanh: info(table('tanh')), erf: info(table('erf')) };
 }
 
-/** Collapse the θ-direction for one neuron: slice = Σ_j λ_j(θ) coef[panel, j] (barycentric λ). */
-function neuronSlice(tab: MomentTable, theta: number, lambda: Float64Array, slice: Float64Array, offset: number): void {
-  const perNode = tab.intervals * STRIDE;
+/**
+ * Barycentric interpolation weights in θ for one neuron (normalised to sum 1) written to
+ * w[offset..offset+THETA_NODES); returns the θ-panel they refer to.
+ */
+function thetaWeights(theta: number, w: Float64Array, offset: number): number {
   let p = 0;
   while (p < THETA_EDGES.length - 2 && theta > THETA_EDGES[p + 1]) p++;
   const q0 = THETA_EDGES[p];
   const q1 = THETA_EDGES[p + 1];
   const x = (2 * theta - q0 - q1) / (q1 - q0);
-  let exact = -1;
   let sum = 0;
   for (let j = 0; j < THETA_NODES; j++) {
     const d = x - THETA_CHEB[j];
     if (d === 0) {
-      exact = j;
-      break;
+      // On a node: the barycentric formula is 0/0 there, the interpolant is the node's value.
+      w.fill(0, offset, offset + THETA_NODES);
+      w[offset + j] = 1;
+      return p;
     }
-    lambda[j] = THETA_BARY[j] / d;
-    sum += lambda[j];
+    w[offset + j] = THETA_BARY[j] / d;
+    sum += w[offset + j];
   }
-  if (exact >= 0) {
-    lambda.fill(0);
-    lambda[exact] = 1;
-    sum = 1;
-  }
-  slice.fill(0, offset, offset + perNode);
+  for (let j = 0; j < THETA_NODES; j++) w[offset + j] /= sum;
+  return p;
+}
+
+/**
+ * One interval of one neuron's slice: its STRIDE coefficients as Σ_j w_j coef[panel, j, interval].
+ * Done on first use, so a call with few samples pays for the intervals it touches, not all.
+ */
+function fillInterval(
+  tab: MomentTable,
+  panel: number,
+  w: Float64Array,
+  wOffset: number,
+  interval: number,
+  slice: Float64Array,
+  offset: number,
+): void {
+  const perNode = tab.intervals * STRIDE;
+  const coef = tab.coef;
+  slice.fill(0, offset, offset + STRIDE);
   for (let j = 0; j < THETA_NODES; j++) {
-    const w = lambda[j] / sum;
-    const src = (p * THETA_NODES + j) * perNode;
-    for (let i = 0; i < perNode; i++) slice[offset + i] += w * tab.coef[src + i];
+    const wj = w[wOffset + j];
+    const src = (panel * THETA_NODES + j) * perNode + interval * STRIDE;
+    for (let c = 0; c < STRIDE; c++) slice[offset + c] += wj * coef[src + c];
   }
 }
 
@@ -313,10 +330,13 @@ function tableMoments(
   const k = shifts.cols;
   const rows = shifts.rows;
   const perNode = tab.intervals * STRIDE;
+  const intervals = tab.intervals;
   const slices = new Float64Array(Math.min(BLOCK, k) * perNode);
+  const built = new Uint8Array(BLOCK * intervals);
+  const weights = new Float64Array(BLOCK * THETA_NODES);
+  const panels = new Int32Array(BLOCK);
   const invRoot = new Float64Array(BLOCK);
   const qq = new Float64Array(BLOCK);
-  const lambda = new Float64Array(THETA_NODES);
   const sd = shifts.data;
   const nuD = out.nu.data;
   const psiD = out.psi.data;
@@ -332,8 +352,9 @@ function tableMoments(
       const q = b2 / (1 + b2);
       invRoot[i - i0] = 1 / Math.sqrt(1 + b2);
       qq[i - i0] = q * q;
-      neuronSlice(tab, Math.atan(b), lambda, slices, (i - i0) * perNode);
+      panels[i - i0] = thetaWeights(Math.atan(b), weights, (i - i0) * THETA_NODES);
     }
+    built.fill(0);
     for (let r = 0; r < rows; r++) {
       const rowBase = r * k;
       for (let i = i0; i < i1; i++) {
@@ -350,7 +371,12 @@ function tableMoments(
         const x = t + tMax;
         const iv = Math.floor(x);
         const u = 2 * (x - iv) - 1;
-        const c = (i - i0) * perNode + iv * STRIDE;
+        const slot = (i - i0) * intervals + iv;
+        const c = slot * STRIDE;
+        if (built[slot] === 0) {
+          fillInterval(tab, panels[i - i0], weights, (i - i0) * THETA_NODES, iv, slices, c);
+          built[slot] = 1;
+        }
         // Three interleaved Horner chains, highest coefficient first.
         let a0 = slices[c + DEGREE];
         let a1 = slices[c + NCOEF + DEGREE];
