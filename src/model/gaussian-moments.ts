@@ -190,6 +190,11 @@ function fitInterval(values: Float64Array, out: Float64Array, offset: number): v
   }
 }
 
+/**
+ * Tabulate an ODD activation (tanh, erf): then ν(b, −s) = −ν(b, s) while Ψ and Φ are even in s,
+ * so only t ≥ 0 is integrated and the mirror interval gets the coefficients of u ↦ −u (with ν's
+ * sign flipped) — half the quadratures.
+ */
 function buildTable(act: Activation, tMax: number, lower: number, upper: number): MomentTable {
   const start = performance.now();
   const intervals = 2 * tMax;
@@ -208,7 +213,7 @@ function buildTable(act: Activation, tMax: number, lower: number, upper: number)
       const root = 1 / Math.cos(theta); // √(1+b²)
       const q = Math.sin(theta) ** 2; // b²/(1+b²)
       const base = (p * THETA_NODES + j) * perNode;
-      for (let iv = 0; iv < intervals; iv++) {
+      for (let iv = tMax; iv < intervals; iv++) {
         for (let c = 0; c < NCOEF; c++) {
           const t = -tMax + iv + (1 + T_CHEB[c]) / 2;
           const m = gaussianMoments(act, b, t * root);
@@ -216,9 +221,17 @@ function buildTable(act: Activation, tMax: number, lower: number, upper: number)
           psi[c] = m.psi * root;
           phi[c] = m.phi / (q * q);
         }
-        fitInterval(nu, coef, base + iv * STRIDE);
-        fitInterval(psi, coef, base + iv * STRIDE + NCOEF);
-        fitInterval(phi, coef, base + iv * STRIDE + 2 * NCOEF);
+        const at = base + iv * STRIDE;
+        fitInterval(nu, coef, at);
+        fitInterval(psi, coef, at + NCOEF);
+        fitInterval(phi, coef, at + 2 * NCOEF);
+        const mirror = base + (intervals - 1 - iv) * STRIDE;
+        for (let d = 0; d < NCOEF; d++) {
+          const sign = d % 2 === 0 ? 1 : -1;
+          coef[mirror + d] = -sign * coef[at + d];
+          coef[mirror + NCOEF + d] = sign * coef[at + NCOEF + d];
+          coef[mirror + 2 * NCOEF + d] = sign * coef[at + 2 * NCOEF + d];
+        }
       }
     }
   }
