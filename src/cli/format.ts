@@ -33,13 +33,15 @@ export function formatTrialTable(out: { config: Record<string, unknown>; trials:
   const nn = out.summary.nn;
   rows.push(['nn', fmt(nn.train), fmt(nn.gen), '', '', ...(classification && nn.genZeroOne ? [fmt(nn.genZeroOne, 3)] : [])]);
   for (const [name, s] of Object.entries(out.summary)) {
-    if (name === 'nn' || name === 'baseline') continue;
+    if (name === 'nn' || name === 'baseline' || name === 'lemma') continue;
     const ss = s as SurrogateSummary;
     rows.push([name, fmt(ss.train), fmt(ss.gen), pct(ss.relGap), pct(ss.relGapTrain), ...(classification && ss.genZeroOne ? [fmt(ss.genZeroOne, 3)] : [])]);
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) lines.push(r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
   lines.push('');
+  const lemma = out.summary.lemma;
+  if (lemma) lines.push(`gradient spike (SPEC §7): ‖uvᵀ‖ = ${fmt(lemma.spike)}, ‖Δ‖ = ${fmt(lemma.residual)}, ratio ‖Δ‖/‖uvᵀ‖ = ${fmt(lemma.ratio)}`);
   lines.push(`baseline ½·Var(y) = ${fmt(out.summary.baseline.halfVarY)}   (gap = (E_surrogate − E_nn)/E_nn, paired per trial; ± one standard error)`);
   return `${lines.join('\n')}\n`;
 }

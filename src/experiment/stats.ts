@@ -31,10 +31,17 @@ export interface SurrogateSummary extends ModelSummary {
   relGapTrain: Estimate;
 }
 
+export interface LemmaSummary {
+  spike: Estimate;
+  residual: Estimate;
+  ratio: Estimate;
+}
+
 export interface Summary {
   nn: ModelSummary;
   baseline: { halfVarY: Estimate };
-  [surrogate: string]: ModelSummary | SurrogateSummary | { halfVarY: Estimate };
+  lemma?: LemmaSummary;
+  [surrogate: string]: ModelSummary | SurrogateSummary | { halfVarY: Estimate } | LemmaSummary | undefined;
 }
 
 export function summarise(trials: readonly TrialResult[]): Summary {
@@ -42,6 +49,13 @@ export function summarise(trials: readonly TrialResult[]): Summary {
   const nn: ModelSummary = { train: pick((t) => t.nn.train), gen: pick((t) => t.nn.gen) };
   if (trials[0].nn.genZeroOne !== undefined) nn.genZeroOne = pick((t) => t.nn.genZeroOne ?? NaN);
   const summary: Summary = { nn, baseline: { halfVarY: pick((t) => t.baseline.halfVarY) } };
+  if (trials.every((t) => t.lemma)) {
+    summary.lemma = {
+      spike: pick((t) => t.lemma?.spike ?? NaN),
+      residual: pick((t) => t.lemma?.residual ?? NaN),
+      ratio: pick((t) => t.lemma?.ratio ?? NaN),
+    };
+  }
   for (const name of Object.keys(trials[0].surrogates)) {
     const s: SurrogateSummary = {
       train: pick((t) => t.surrogates[name].train),
