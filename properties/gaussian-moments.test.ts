@@ -97,6 +97,17 @@ describe('conditionalMoments (tables) against the accurate scalar path', () => {
       }
     });
 
+    it(`${name}: the last double below the t-range edge stays in the table`, () => {
+      // At b = 0, t = s exactly (s/2 for sigmoid); t + tMax rounds up to 2·tMax here.
+      const info = name === 'erf' ? momentTableInfo().erf : momentTableInfo().tanh;
+      const half = name === 'sigmoid' ? 2 : 1;
+      for (const s of [half * info.tMax * (1 - 2 ** -53), -half * info.tMax * (1 - 2 ** -53)]) {
+        const out = batched(act, [0], [[s]]);
+        expect(within(out.nu.data[0], act.f(s), REQUIRED)).toBe(true);
+        expect(within(out.psi.data[0], act.df(s), REQUIRED)).toBe(true);
+      }
+    });
+
     it(`${name}: any b > 0 works — tiny and huge scales`, () => {
       for (const b of [1e-9, 1e-4, 0.01, 30, 300]) {
         const ss = [-50, -7, -1.3, -0.2, 0, 0.4, 2.5, 9, 45].map((t) => t * Math.max(1, b / 10));
