@@ -109,7 +109,7 @@ describe('conditionalMoments (tables) against the accurate scalar path', () => {
     });
 
     it(`${name}: any b > 0 works — tiny and huge scales`, () => {
-      for (const b of [1e-9, 1e-4, 0.01, 30, 300]) {
+      for (const b of [1e-9, 1e-4, 0.01, 30, 300, 1e6, 1e200]) {
         const ss = [-50, -7, -1.3, -0.2, 0, 0.4, 2.5, 9, 45].map((t) => t * Math.max(1, b / 10));
         const out = batched(
           act,
@@ -125,6 +125,22 @@ describe('conditionalMoments (tables) against the accurate scalar path', () => {
       }
     });
   }
+
+  it('scalar path: quadrature and the step limit agree where they hand over (b = 1e9)', () => {
+    // Just below 1e9 the scalar path integrates, just above it returns the step-function limit;
+    // at equal s/b they differ by the O(1/b) corrections (≤ 1e-9) plus Ψ's change with b
+    // (relative 2e-6 of a Ψ ~ 1e-9): inside 1e-8.
+    for (const name of SMOOTH) {
+      const act = activation(name);
+      for (const t of [-7, -1.1, 0, 0.3, 2.5]) {
+        const lo = gaussianMoments(act, 0.999999e9, t * 0.999999e9);
+        const hi = gaussianMoments(act, 1.000001e9, t * 1.000001e9);
+        expect(within(hi.nu, lo.nu, REQUIRED)).toBe(true);
+        expect(within(hi.psi, lo.psi, REQUIRED)).toBe(true);
+        expect(within(hi.phi, lo.phi, REQUIRED)).toBe(true);
+      }
+    }
+  });
 
   it('relu and linear: batched equals scalar to rounding (same closed forms)', () => {
     fc.assert(

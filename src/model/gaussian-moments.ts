@@ -85,6 +85,32 @@ function reluMoments(b: number, s: number): GaussianMoments {
   return { nu, psi: cdfT, m2, phi: Math.max(phi, 0) };
 }
 
+/** Limits of the bounded activations at ∓∞. */
+const STEP_LIMITS: Partial<Record<string, readonly [number, number]>> = {
+  tanh: [-1, 1],
+  sigmoid: [0, 1],
+  erf: [-1, 1],
+};
+
+/**
+ * Beyond this scale a bounded σ is seen as its step L + (U−L)·1[x > 0]: the corrections are
+ * O(1/b) (M2 gains φ(s/b)/b·∫(σ² − step²) dx, |∫| ≤ 2) — below 1e-9 — while quadrature would have
+ * to resolve a transition of width 1/b.
+ */
+const HUGE_SCALE = 1e9;
+
+function stepMoments(lower: number, upper: number, b: number, s: number): GaussianMoments {
+  const t = s / b;
+  const p = normal.cdf(t, 0, 1);
+  const jump = upper - lower;
+  const dens = normal.pdf(t, 0, 1);
+  const nu = lower + jump * p;
+  // E step' is the jump times the density of bζ+s at 0; Φ = Var(step) − (jump·φ(t))².
+  const psi = (jump * dens) / b;
+  const phi = Math.max(jump * jump * (p * (1 - p) - dens * dens), 0);
+  return { nu, psi, m2: phi + nu * nu + (jump * dens) ** 2, phi };
+}
+
 /**
  * The moments of σ at one (b, s): closed forms for ReLU, linear (and erf's ν, Ψ); otherwise
  * quadrature — tens of µs per call. Φ is integrated as E[(σ − ν − bΨζ)²], not as a difference
@@ -99,15 +125,17 @@ export function gaussianMoments(act: Activation, b: number, s: number): Gaussian
     const v = act.f(s);
     return { nu: v, psi: act.df(s), m2: v * v, phi: 0 };
   }
+  const limits = STEP_LIMITS[act.name];
+  if (limits && b > HUGE_SCALE) return stepMoments(limits[0], limits[1], b, s);
   const f = act.f;
   const bp = breakpoints(act, b, s);
   let nu: number;
   let psi: number;
   if (act.name === 'erf') {
     // E erf(X) = erf(s/√(1+2b²)) for X ~ N(s, b²); differentiate in s for Ψ.
-    const r = Math.sqrt(1 + 2 * b * b);
+    const r = Math.hypot(1, Math.SQRT2 * b);
     nu = erf(s / r);
-    psi = (2 / SQRT_PI / r) * Math.exp(-(s * s) / (r * r));
+    psi = (2 / SQRT_PI / r) * Math.exp(-((s / r) ** 2));
   } else {
     nu = gaussianExpectation((z) => f(b * z + s), bp);
     psi = gaussianExpectation((z) => act.df(b * z + s), bp);
@@ -365,8 +393,9 @@ function tableMoments(
     for (let i = i0; i < i1; i++) {
       const b = bs[i] * bScale;
       const b2 = b * b;
-      const q = b2 / (1 + b2);
-      invRoot[i - i0] = 1 / Math.sqrt(1 + b2);
+      // Written so that b² = ∞ (b > 1e154) still gives q = 1 rather than ∞/∞.
+      const q = 1 / (1 + 1 / b2);
+      invRoot[i - i0] = 1 / Math.hypot(1, b);
       qq[i - i0] = q * q;
       panels[i - i0] = thetaWeights(Math.atan(b), weights, (i - i0) * THETA_NODES);
     }
