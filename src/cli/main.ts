@@ -2,13 +2,16 @@
 // an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
 import { checkCommand } from './check-command.ts';
 import { degreeCommand } from './degree-command.ts';
+import { figureCommand, renderCommand } from './figure-command.ts';
 import { isBadInput } from './errors.ts';
 import { trialCommand } from './trial-command.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => number; summary: string }> = {
+const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<number>; summary: string }> = {
   trial: { run: trialCommand, summary: 'simulate the network and its surrogates on shared draws' },
   degree: { run: degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
   check: { run: checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
+  figure: { run: figureCommand, summary: 'reproduce one of the paper’s figures (JSON, SVG, Markdown; resumable)' },
+  render: { run: renderCommand, summary: 're-make SVG and Markdown from figure JSON without re-running' },
 };
 
 const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step
@@ -26,7 +29,7 @@ Start with:
   onestep check --theorem hermite-equivalence --tier quick
 `;
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
@@ -38,7 +41,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    return entry.run(rest);
+    return await entry.run(rest);
   } catch (e) {
     if (isBadInput(e)) {
       process.stderr.write(`onestep ${command}: ${e.message}\n`);
@@ -53,5 +56,5 @@ export function main(argv: string[]): number {
 
 // Run when executed directly (tsx src/cli/main.ts …); bin/onestep.mjs calls main() itself.
 if (process.argv[1] && /src[\\/]cli[\\/]main\.ts$/.test(process.argv[1])) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,0 +1,78 @@
+// Figures: every id plans its points, a sweep killed halfway resumes to the same result, and
+// SVG/Markdown are made from the JSON alone.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIGURES, figureById } from '../src/report/figures.ts';
+import { figureMarkdown, toSvg, vegaLiteSpec } from '../src/report/render.ts';
+import { planPoints, runSweep } from '../src/report/sweep.ts';
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'onestep.mjs');
+
+describe('figures', () => {
+  it('every figure plans valid configurations at its default n', () => {
+    for (const f of FIGURES) {
+      const plan = planPoints(f, f.n);
+      expect(plan.length).toBe(f.panels.length * f.x.values.length * (f.y?.values.length ?? 1));
+      expect(new Set(plan.map((p) => p.key)).size).toBe(plan.length);
+    }
+  });
+
+  it('a sweep interrupted after two points resumes to exactly the uninterrupted result', () => {
+    const spec = { ...figureById('fig1b')!, panels: [{ name: 'relu', config: { act: 'relu' as const } }] };
+    const whole = mkdtempSync(join(tmpdir(), 'fig-whole-'));
+    const parts = mkdtempSync(join(tmpdir(), 'fig-parts-'));
+    const base = { spec, n: 40, trials: 2, seed: 3, command: 'test' };
+    const full = runSweep({ ...base, outDir: whole, resume: false });
+    let finished = 0;
+    expect(() =>
+      runSweep({
+        ...base,
+        outDir: parts,
+        resume: false,
+        onProgress: () => {
+          if (++finished === 2) throw new Error('killed');
+        },
+      }),
+    ).toThrow('killed');
+    const lines = readFileSync(join(parts, 'fig1b.checkpoint.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3); // header + 2 points
+    let resumedRuns = 0;
+    const resumed = runSweep({ ...base, outDir: parts, resume: true, onProgress: () => resumedRuns++ });
+    expect(resumedRuns).toBe(spec.x.values.length - 2);
+    const strip = (r: typeof full) => r.points.map((p) => ({ ...p, trials: p.trials.map((t) => ({ ...t, seconds: 0 })) }));
+    expect(strip(resumed)).toEqual(strip(full));
+    // A checkpoint from another run is refused, not silently mixed in.
+    expect(() => runSweep({ ...base, trials: 3, outDir: parts, resume: true })).toThrow(/belongs to another run/);
+    rmSync(whole, { recursive: true });
+    rmSync(parts, { recursive: true });
+  });
+
+  it('renders a real SVG plot (axes titles, legend) and a Markdown table from the JSON', async () => {
+    const spec = { ...figureById('fig4')!, x: { ...figureById('fig4')!.x, values: [0, 1] }, y: { ...figureById('fig4')!.y!, values: [0.3, 0.9] } };
+    const dir = mkdtempSync(join(tmpdir(), 'fig-heat-'));
+    const fig = runSweep({ spec, n: 40, trials: 2, seed: 1, command: 'test', outDir: dir, resume: false });
+    const svg = await toSvg(vegaLiteSpec(fig));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('network error E');
+    expect(svg).toContain('|gap| cget');
+    const md = figureMarkdown(fig);
+    expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(1 + 4);
+  });
+
+  it('the command writes JSON, SVG and Markdown, re-renders, and refuses bad ids', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fig-cli-'));
+    const r = spawnSync(process.execPath, [CLI, 'figure', 'fig2b', '--n', '30', '--trials', '2', '--out', dir], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const ext of ['json', 'svg', 'md']) expect(existsSync(join(dir, `fig2b.${ext}`))).toBe(true);
+    rmSync(join(dir, 'fig2b.svg'));
+    const re = spawnSync(process.execPath, [CLI, 'render', dir], { encoding: 'utf8' });
+    expect(re.status, re.stderr).toBe(0);
+    expect(existsSync(join(dir, 'fig2b.svg'))).toBe(true);
+    const bad = spawnSync(process.execPath, [CLI, 'figure', 'fig9'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/figure id 'fig9' is not allowed/);
+  });
+});

@@ -1,0 +1,100 @@
+// `onestep figure <id>`: reproduce one of the paper's experiments (SPEC §8) with a checkpoint,
+// then write DIR/<id>.json (source of truth), DIR/<id>.svg and DIR/<id>.md.
+// `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIGURES, figureById } from '../report/figures.ts';
+import { figureMarkdown, toSvg, vegaLiteSpec } from '../report/render.ts';
+import { type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
+import { type FlagTable, helpText, numberFlag, parseFlags } from './args.ts';
+import { UsageError } from './errors.ts';
+
+const FLAGS: FlagTable = {
+  n: { type: 'string', value: 'N', help: 'input dimension (the figure’s default otherwise)' },
+  trials: { type: 'string', value: 'T', help: 'trials per point', default: '3' },
+  seed: { type: 'string', value: 'S', help: 'seed of the first trial at every point', default: '1' },
+  out: { type: 'string', value: 'DIR', help: 'output directory', default: 'out/figures' },
+  resume: { type: 'boolean', help: 'continue an interrupted run from DIR/<id>.checkpoint.jsonl' },
+  list: { type: 'boolean', help: 'list the figures and their settings' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const FIGURE_HELP = helpText(
+  'onestep figure <id> [--n N] [--trials T] [--seed S] [--out DIR] [--resume] | onestep figure --list',
+  [
+    'Re-make one of the paper’s figures (SPEC §8): the network as markers (±2 standard errors), the',
+    'surrogates as lines. Every finished point is appended to DIR/<id>.checkpoint.jsonl, so a run',
+    'that is killed resumes with --resume and loses nothing. Writes DIR/<id>.json, .svg and .md.',
+  ].join('\n'),
+  FLAGS,
+  ['onestep figure --list', 'onestep figure fig1a --n 400 --trials 3 --out reports/paper', 'onestep figure fig1a --out reports/paper --resume'],
+);
+
+function progressBar(done: number, total: number, secondsPerPoint: number): void {
+  const width = 30;
+  const filled = Math.round((width * done) / total);
+  const left = Math.round((total - done) * secondsPerPoint);
+  const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`;
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} points, ~${eta} left`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
+  else if (process.env.ONESTEP_PROGRESS) process.stderr.write(`${line}\n`);
+}
+
+export async function writeFigureFiles(fig: FigureResult, dir: string): Promise<void> {
+  writeFileSync(join(dir, `${fig.id}.svg`), await toSvg(vegaLiteSpec(fig)));
+  writeFileSync(join(dir, `${fig.id}.md`), figureMarkdown(fig));
+}
+
+export async function figureCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseFlags(argv, FLAGS);
+  if (flags.help) {
+    process.stdout.write(FIGURE_HELP);
+    return 0;
+  }
+  if (flags.list) {
+    for (const f of FIGURES) {
+      const points = planPoints(f, f.n).length;
+      process.stdout.write(`${f.id.padEnd(6)} ${f.title}\n       ${f.x.label} ∈ {${f.x.values.join(', ')}}${f.y ? `, ${f.y.label} ∈ {${f.y.values.join(', ')}}` : ''}; panels ${f.panels.map((p) => p.name).join(', ')}; surrogates ${f.surrogates.join(', ')}; ${points} points; default n = ${f.n}\n`);
+    }
+    return 0;
+  }
+  const id = positionals[0];
+  const spec = id === undefined ? undefined : figureById(id);
+  if (!spec) throw new UsageError(`figure id '${id ?? ''}' is not allowed (one of ${FIGURES.map((f) => f.id).join(', ')}; see onestep figure --list)`);
+  const n = numberFlag(flags, 'n', spec.n, { min: 10, max: 20000, integer: true });
+  const trials = numberFlag(flags, 'trials', 3, { min: 1, max: 1000, integer: true });
+  const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
+  const outDir = flags.out === undefined ? 'out/figures' : String(flags.out);
+  mkdirSync(outDir, { recursive: true });
+  const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
+  let fig: FigureResult;
+  try {
+    fig = runSweep({ spec, n, trials, seed, outDir, resume: flags.resume === true, command, onProgress: progressBar });
+  } catch (e) {
+    if ((e as Error).message.includes('belongs to another run')) throw new UsageError(`--resume: ${(e as Error).message}`);
+    throw e;
+  }
+  await writeFigureFiles(fig, outDir);
+  process.stdout.write(`wrote ${join(outDir, `${spec.id}.json`)}, .svg and .md (${fig.points.length} points)\n`);
+  return 0;
+}
+
+export async function renderCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseFlags(argv, { help: { type: 'boolean', help: 'show this help' } });
+  if (flags.help || positionals.length !== 1) {
+    if (!flags.help) throw new UsageError('usage: onestep render DIR (re-makes <id>.svg and <id>.md from every <id>.json in DIR)');
+    process.stdout.write('Usage: onestep render DIR\n\nRe-make SVG and Markdown from the figure JSON files in DIR, without re-running anything.\n');
+    return 0;
+  }
+  const dir = positionals[0];
+  if (!existsSync(dir)) throw new UsageError(`render: directory '${dir}' does not exist`);
+  let count = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { schema?: string };
+    if (data.schema !== 'onestep.figure/1') continue;
+    await writeFigureFiles(data as FigureResult, dir);
+    count++;
+  }
+  process.stdout.write(`rendered ${count} figure(s) in ${dir}\n`);
+  return 0;
+}

@@ -1,0 +1,115 @@
+// Figure JSON → SVG (Vega-Lite compiled and rendered by Vega in Node, no browser, no native
+// dependency) and Markdown. Rendering reads the JSON alone, so a figure re-renders without
+// re-running anything.
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { FigureResult, PointSummary } from './sweep.ts';
+
+type Row = Record<string, number | string | null>;
+
+function lineRows(fig: FigureResult): Row[] {
+  const metric = fig.spec.metric;
+  const rows: Row[] = [];
+  for (const p of fig.points) {
+    const nn = p.nn[metric];
+    rows.push({ panel: p.panel, x: p.x, model: 'network', value: nn.mean, lo: nn.mean - 2 * (nn.se ?? 0), hi: nn.mean + 2 * (nn.se ?? 0) });
+    for (const [name, s] of Object.entries(p.surrogates)) {
+      const e = s[metric];
+      rows.push({ panel: p.panel, x: p.x, model: name, value: e.mean, lo: e.mean - 2 * (e.se ?? 0), hi: e.mean + 2 * (e.se ?? 0) });
+    }
+  }
+  return rows;
+}
+
+function lineSpec(fig: FigureResult): vl.TopLevelSpec {
+  const yTitle = fig.spec.metric === 'gen' ? 'generalisation error E' : 'training error T';
+  const x = { field: 'x', type: 'quantitative' as const, title: fig.spec.x.label };
+  const y = { field: 'value', type: 'quantitative' as const, title: yTitle, scale: { zero: false } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: fig.title, subtitle: `n = ${fig.n}, ${fig.trialsPerPoint} trials per point; markers: network (±2 se), lines: surrogates` },
+    data: { values: lineRows(fig) },
+    facet: { column: { field: 'panel', type: 'nominal', title: null } },
+    spec: {
+      width: 260,
+      height: 200,
+      layer: [
+        { transform: [{ filter: "datum.model != 'network'" }], mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color: { field: 'model', type: 'nominal', title: 'model' } } },
+        { transform: [{ filter: "datum.model == 'network'" }], mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'model', type: 'nominal' } } },
+        { transform: [{ filter: "datum.model == 'network'" }], mark: { type: 'point', filled: true, size: 40 }, encoding: { x, y, color: { field: 'model', type: 'nominal' } } },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as vl.TopLevelSpec;
+}
+
+function heatRows(fig: FigureResult): Row[] {
+  const rows: Row[] = [];
+  for (const p of fig.points) {
+    rows.push({ x: p.x, y: p.y, quantity: 'network error E', value: p.nn.gen.mean });
+    for (const [name, s] of Object.entries(p.surrogates)) rows.push({ x: p.x, y: p.y, quantity: `|gap| ${name}`, value: Math.abs(s.relGap.mean) });
+  }
+  return rows;
+}
+
+function heatSpec(fig: FigureResult): vl.TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: fig.title, subtitle: `n = ${fig.n}, ${fig.trialsPerPoint} trials per cell; gaps are |E_surrogate − E_nn|/E_nn (log colour scale)` },
+    data: { values: heatRows(fig) },
+    facet: { column: { field: 'quantity', type: 'nominal', title: null } },
+    spec: {
+      width: 180,
+      height: 180,
+      mark: 'rect',
+      encoding: {
+        x: { field: 'x', type: 'ordinal', title: fig.spec.x.label },
+        y: { field: 'y', type: 'ordinal', title: fig.spec.y?.label ?? '', sort: 'descending' },
+        color: { field: 'value', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'value' },
+        tooltip: [{ field: 'value', type: 'quantitative', format: '.4f' }],
+      },
+    },
+    resolve: { scale: { color: 'independent' } },
+  } as vl.TopLevelSpec;
+}
+
+export function vegaLiteSpec(fig: FigureResult): vl.TopLevelSpec {
+  return fig.spec.y ? heatSpec(fig) : lineSpec(fig);
+}
+
+export async function toSvg(spec: vl.TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
+}
+
+function fmt(e: { mean: number; se: number | null }, digits = 4): string {
+  return e.se === null ? e.mean.toPrecision(digits) : `${e.mean.toPrecision(digits)} ± ${e.se.toPrecision(2)}`;
+}
+
+export function figureMarkdown(fig: FigureResult): string {
+  const names = Object.keys(fig.points[0]?.surrogates ?? {});
+  const metric = fig.spec.metric;
+  const head = ['panel', fig.spec.x.label, ...(fig.spec.y ? [fig.spec.y.label] : []), `network ${metric}`, ...names.flatMap((n) => [`${n} ${metric}`, `${n} gap`]), '½Var(y)'];
+  const row = (p: PointSummary): string[] => [
+    p.panel,
+    String(p.x),
+    ...(fig.spec.y ? [String(p.y)] : []),
+    fmt(p.nn[metric]),
+    ...names.flatMap((n) => [fmt(p.surrogates[n][metric]), `${(100 * p.surrogates[n].relGap.mean).toFixed(1)}% ± ${(100 * (p.surrogates[n].relGap.se ?? 0)).toFixed(1)}%`]),
+    fmt(p.halfVarY),
+  ];
+  return [
+    `# ${fig.id}: ${fig.title}`,
+    '',
+    `n = ${fig.n}, ${fig.trialsPerPoint} trials per point (seeds ${fig.seed}…${fig.seed + fig.trialsPerPoint - 1}), mean ± standard error; gap = paired (E_surrogate − E_nn)/E_nn.`,
+    '',
+    `Made by: \`${fig.command}\``,
+    '',
+    `![${fig.id}](${fig.id}.svg)`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...fig.points.map((p) => `| ${row(p).join(' | ')} |`),
+    '',
+  ].join('\n');
+}
