@@ -7,6 +7,7 @@ import { FIGURES, figureById } from '../report/figures.ts';
 import { figureMarkdown, toSvg, vegaLiteSpec } from '../report/render.ts';
 import { type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
 import { type FlagTable, helpText, numberFlag, parseFlags } from './args.ts';
+import { type Report, writeReportFiles } from './report-command.ts';
 import { UsageError } from './errors.ts';
 
 const FLAGS: FlagTable = {
@@ -91,10 +92,13 @@ export async function renderCommand(argv: string[]): Promise<number> {
   let count = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { schema?: string };
-    if (data.schema !== 'onestep.figure/1') continue;
-    await writeFigureFiles(data as FigureResult, dir);
+    if (data.schema === 'onestep.figure/1') await writeFigureFiles(data as FigureResult, dir);
+    else if (data.schema === 'onestep.report/1') {
+      const figures = readdirSync(dir).filter((f) => f.endsWith('.svg') && f !== 'gaps.svg');
+      await writeReportFiles(data as Report, dir, figures);
+    } else continue;
     count++;
   }
-  process.stdout.write(`rendered ${count} figure(s) in ${dir}\n`);
+  process.stdout.write(`rendered ${count} file(s) in ${dir}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@
 import { checkCommand } from './check-command.ts';
 import { degreeCommand } from './degree-command.ts';
 import { figureCommand, renderCommand } from './figure-command.ts';
+import { reportCommand } from './report-command.ts';
 import { isBadInput } from './errors.ts';
 import { trialCommand } from './trial-command.ts';
 
@@ -11,7 +12,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<numbe
   degree: { run: degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
   check: { run: checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
   figure: { run: figureCommand, summary: 'reproduce one of the paper’s figures (JSON, SVG, Markdown; resumable)' },
-  render: { run: renderCommand, summary: 're-make SVG and Markdown from figure JSON without re-running' },
+  report: { run: reportCommand, summary: 'check every theorem and write report.json, report.md, index.html' },
+  render: { run: renderCommand, summary: 're-make SVG, Markdown and HTML from figure or report JSON without re-running' },
 };
 
 const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step

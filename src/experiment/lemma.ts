@@ -42,7 +42,7 @@ export function gradientSpikeLemma(ctx: TrialContext, stream: Stream): LemmaResu
       return gtz;
     },
     n,
-    { stream, tolerance: 1e-6, maxIterations: 500 },
+    { stream, tolerance: 1e-4, maxIterations: 3000 },
   );
   return { spike, residual: residualNorm.value, ratio: residualNorm.value / spike, converged: residualNorm.converged, mu1 };
 }

@@ -1,0 +1,199 @@
+// `onestep report`: run the checker over every theorem (pinned examples and negative
+// controls), then write DIR/report.json (the source of truth, versioned), DIR/report.md and
+// DIR/index.html with gap-vs-n charts. `onestep render DIR` re-makes the Markdown, HTML and
+// SVG from the JSON alone.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { THEOREMS } from '../../theorems/index.ts';
+import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
+import { linalg } from '../linalg/index.ts';
+import { toSvg } from '../report/render.ts';
+import type * as vl from 'vega-lite';
+import { choiceFlag, type FlagTable, helpText, numberFlag, parseFlags } from './args.ts';
+
+const FLAGS: FlagTable = {
+  tier: { type: 'string', value: 'T', help: 'quick | standard | stress', default: 'quick' },
+  seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },
+  out: { type: 'string', value: 'DIR', help: 'output directory', default: 'out/report' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const REPORT_HELP = helpText(
+  'onestep report [--tier quick|standard|stress] [--seed S] [--out DIR]',
+  'Check every theorem on its pinned examples and negative controls; write report.json, report.md and index.html (charts of the gap against n).',
+  FLAGS,
+  ['onestep report --tier quick --out out/report'],
+);
+
+export interface ReportEntry extends CheckReport {
+  example: string;
+  expected: string;
+  kind: 'claim' | 'negative-control';
+  why: string;
+}
+
+export interface Report {
+  schema: 'onestep.report/1';
+  createdAt: string;
+  tier: Tier;
+  seed: number;
+  machine: { platform: string; release: string; cpu: string; cores: number; node: string; backend: string };
+  packages: Record<string, string>;
+  entries: ReportEntry[];
+  power: { rejected: number; controls: number };
+  falseAlarms: { rejected: number; claims: number };
+  findings: { theorem: string; example: string; reasons: string[]; replay: string }[];
+}
+
+function packageVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['fast-check', 'ml-matrix', 'vega', 'vega-lite', 'vitest', 'tsx', 'typescript']) {
+    try {
+      out[name] = (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      out[name] = 'not installed';
+    }
+  }
+  return out;
+}
+
+export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) => void): Report {
+  const entries: ReportEntry[] = [];
+  for (const t of THEOREMS) {
+    for (const [kind, list] of [['claim', t.pinned], ['negative-control', t.negativeControls]] as const) {
+      for (const ex of list) {
+        const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
+        entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why });
+      }
+    }
+  }
+  const controls = entries.filter((e) => e.kind === 'negative-control');
+  const claims = entries.filter((e) => e.kind === 'claim' && e.expected === 'agree');
+  const findings = entries
+    .filter((e) => e.kind === 'claim' && e.verdict === 'disagree')
+    .map((e) => ({ theorem: e.theorem, example: e.example, reasons: e.reasons, replay: `onestep check --theorem ${e.theorem} --tier ${tier} --seed ${seed}` }));
+  return {
+    schema: 'onestep.report/1',
+    createdAt: new Date().toISOString(),
+    tier,
+    seed,
+    machine: { platform: platform(), release: release(), cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, backend: linalg().name },
+    packages: packageVersions(),
+    entries,
+    power: { rejected: controls.filter((e) => e.verdict === 'disagree').length, controls: controls.length },
+    falseAlarms: { rejected: claims.filter((e) => e.verdict === 'disagree').length, claims: claims.length },
+    findings,
+  };
+}
+
+function gapChart(report: Report): vl.TopLevelSpec {
+  const rows = report.entries.flatMap((e) =>
+    e.ladder.map((r) => ({
+      series: `${e.theorem} · ${e.example}${e.surrogate ? ` (${e.surrogate})` : ''}`,
+      kind: e.kind,
+      n: r.n,
+      gap: r.relGap.mean,
+      lo: r.relGap.lo,
+      hi: r.relGap.hi,
+      tol: r.tolerance,
+      negTol: -r.tolerance,
+    })),
+  ).filter((r) => r.tol > 0 && Number.isFinite(r.lo) && Number.isFinite(r.hi));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Paired relative gap of the generalisation error against n', subtitle: 'points: mean; bars: 95% interval; grey band: ±tol(n)' },
+    data: { values: rows },
+    facet: { row: { field: 'kind', type: 'nominal', title: null } },
+    spec: {
+      width: 520,
+      height: 220,
+      layer: [
+        { mark: { type: 'area', opacity: 0.15, color: 'grey' }, encoding: { x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'n' }, y: { field: 'negTol', type: 'quantitative', title: 'relative gap (E_s − E_nn)/E_nn' }, y2: { field: 'tol' } } },
+        { mark: 'rule', encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'check' } } },
+        { mark: { type: 'line', point: true }, encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'gap', type: 'quantitative', scale: { type: 'symlog' } }, color: { field: 'series', type: 'nominal' } } },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as vl.TopLevelSpec;
+}
+
+export function reportMarkdown(r: Report): string {
+  const lines = [
+    `# onestep report (${r.tier} tier)`,
+    '',
+    `Created ${r.createdAt} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.platform}, Node ${r.machine.node}, backend ${r.machine.backend}); seed ${r.seed}.`,
+    '',
+    `Power: ${r.power.rejected}/${r.power.controls} negative controls rejected. False alarms: ${r.falseAlarms.rejected}/${r.falseAlarms.claims} true claims rejected.`,
+    '',
+    '![gap against n](gaps.svg)',
+    '',
+    '| theorem | example | kind | surrogate | expected | verdict | largest n: gap [95% interval] | tol |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const e of r.entries) {
+    const top = e.ladder[e.ladder.length - 1];
+    const gap = top && top.tolerance > 0 ? `${(100 * top.relGap.mean).toFixed(2)}% [${(100 * top.relGap.lo).toFixed(2)}, ${(100 * top.relGap.hi).toFixed(2)}]` : '—';
+    lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | ${e.expected} | **${e.verdict}** | ${gap} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
+  }
+  lines.push('', '## Reasons', '');
+  for (const e of r.entries) lines.push(`- **${e.theorem} · ${e.example}**: ${e.reasons.join('; ')}`);
+  lines.push('', '## Findings', '');
+  if (r.findings.length === 0) lines.push('None at this tier.');
+  for (const f of r.findings) lines.push(`- ${f.theorem} · ${f.example}: ${f.reasons.join('; ')} — replay: \`${f.replay}\``);
+  lines.push('', `Tolerance: ${r.entries.find((e) => e.ladder.length > 0)?.tolerance ?? ''}`, '');
+  return lines.join('\n');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function reportHtml(r: Report, svg: string, figures: string[]): string {
+  const rows = r.entries
+    .map((e) => `<tr class="${e.verdict}"><td>${escapeHtml(e.theorem)}</td><td>${escapeHtml(e.example)}</td><td>${e.kind}</td><td>${escapeHtml(e.surrogate ?? '—')}</td><td>${e.expected}</td><td><b>${e.verdict}</b></td><td>${escapeHtml(e.reasons[0] ?? '')}</td></tr>`)
+    .join('\n');
+  const figs = figures.map((f) => `<figure><img src="${f}" alt="${f}"><figcaption>${f}</figcaption></figure>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>onestep report (${r.tier})</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}tr.agree td:nth-child(6){color:#1a7f37}tr.disagree td:nth-child(6){color:#cf222e}tr.inconclusive td:nth-child(6){color:#9a6700}figure{margin:1em 0}img{max-width:100%}</style></head>
+<body><h1>onestep report — ${r.tier} tier</h1>
+<p>${escapeHtml(r.createdAt)} · ${escapeHtml(r.machine.cpu)} · ${r.machine.cores} cores · Node ${r.machine.node} · backend ${r.machine.backend} · seed ${r.seed}</p>
+<p><b>Power</b>: ${r.power.rejected}/${r.power.controls} negative controls rejected. <b>False alarms</b>: ${r.falseAlarms.rejected}/${r.falseAlarms.claims} true claims rejected.</p>
+<h2>Verdicts</h2>
+<table><tr><th>theorem</th><th>example</th><th>kind</th><th>surrogate</th><th>expected</th><th>verdict</th><th>reason</th></tr>
+${rows}
+</table>
+<h2>Gap against n</h2>
+${svg}
+${figs ? `<h2>Figures</h2>\n${figs}` : ''}
+</body></html>
+`;
+}
+
+export async function writeReportFiles(r: Report, dir: string, figures: string[] = []): Promise<void> {
+  const svg = await toSvg(gapChart(r));
+  writeFileSync(join(dir, 'gaps.svg'), svg);
+  writeFileSync(join(dir, 'report.md'), reportMarkdown(r));
+  writeFileSync(join(dir, 'index.html'), reportHtml(r, svg, figures));
+}
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv, FLAGS);
+  if (flags.help) {
+    process.stdout.write(REPORT_HELP);
+    return 0;
+  }
+  const tier = choiceFlag(flags, 'tier', 'quick', Object.keys(TIERS) as Tier[]);
+  const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
+  const dir = flags.out === undefined ? 'out/report' : String(flags.out);
+  mkdirSync(dir, { recursive: true });
+  const report = buildReport(tier, seed, (m) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${m}`);
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeReportFiles(report, dir);
+  process.stdout.write(`wrote ${join(dir, 'report.json')}, report.md, index.html; power ${report.power.rejected}/${report.power.controls}, false alarms ${report.falseAlarms.rejected}/${report.falseAlarms.claims}\n`);
+  return 0;
+}
