@@ -76,3 +76,33 @@ describe('figures', () => {
     expect(bad.stderr).toMatch(/figure id 'fig9' is not allowed/);
   });
 });
+
+describe('report', () => {
+  it('writes report.md, index.html and a gap chart from report JSON alone', async () => {
+    const { writeReportFiles } = await import('../src/cli/report-command.ts');
+    const { runCheck } = await import('../theorems/run.ts');
+    const { theoremById } = await import('../theorems/index.ts');
+    const t = theoremById('hermite-equivalence')!;
+    const control = t.negativeControls[0];
+    const r = runCheck({ theorem: t, config: control.config, surrogate: control.surrogate, tier: 'quick', seed: 1, ladder: [60, 80] });
+    const report = {
+      schema: 'onestep.report/1' as const,
+      createdAt: 'test',
+      tier: 'quick' as const,
+      seed: 1,
+      machine: { platform: 'linux', release: '', cpu: 'cpu', cores: 2, node: process.version, backend: 'reference' },
+      packages: {},
+      entries: [{ ...r, example: control.name, expected: control.expect, kind: 'negative-control' as const, why: control.why }],
+      power: { rejected: r.verdict === 'disagree' ? 1 : 0, controls: 1 },
+      falseAlarms: { rejected: 0, claims: 0 },
+      findings: [],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    await writeReportFiles(report, dir, []);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain(control.name);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(`**${r.verdict}**`);
+    expect(readFileSync(join(dir, 'gaps.svg'), 'utf8')).toContain('relative gap');
+  });
+});

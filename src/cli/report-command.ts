@@ -109,8 +109,8 @@ function gapChart(report: Report): vl.TopLevelSpec {
       width: 520,
       height: 220,
       layer: [
-        { mark: { type: 'area', opacity: 0.15, color: 'grey' }, encoding: { x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'n' }, y: { field: 'negTol', type: 'quantitative', title: 'relative gap (E_s − E_nn)/E_nn' }, y2: { field: 'tol' } } },
-        { mark: 'rule', encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'check' } } },
+        { mark: { type: 'area', opacity: 0.15, color: 'grey' }, encoding: { x: { field: 'n', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'n' }, y: { field: 'negTol', type: 'quantitative', title: 'relative gap (E_s − E_nn)/E_nn' }, y2: { field: 'tol' } } },
+        { mark: 'rule', encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'check', legend: { labelLimit: 480, orient: 'bottom', columns: 1 } } } },
         { mark: { type: 'line', point: true }, encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'gap', type: 'quantitative', scale: { type: 'symlog' } }, color: { field: 'series', type: 'nominal' } } },
       ],
     },
