@@ -74,3 +74,8 @@ export function helpText(usage: string, description: string, table: FlagTable, e
   });
   return [`Usage: ${usage}`, '', description, '', 'Options:', ...rows, '', 'Examples:', ...examples.map((e) => `  ${e}`), ''].join('\n');
 }
+
+/** A one-line status on stderr, redrawn in place; only on a terminal, so logs and pipes stay clean. */
+export function progress(message: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
+}

@@ -6,7 +6,7 @@ import { type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/c
 import { parseSurrogate } from '../surrogates/index.ts';
 import { THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, parseFlags } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags } from './args.ts';
 import { UsageError } from './errors.ts';
 
 const FLAGS: FlagTable = {
@@ -51,10 +51,6 @@ function loadConfig(path: string): Partial<ExperimentConfig> {
   for (const key of known) if (key in obj) picked[key] = obj[key];
   validateConfig({ ...DEFAULT_CONFIG, ...(picked as Partial<ExperimentConfig>) });
   return picked as Partial<ExperimentConfig>;
-}
-
-function progress(message: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
 }
 
 function formatReport(r: CheckReport): string {

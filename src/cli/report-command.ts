@@ -10,7 +10,7 @@ import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run
 import { linalg } from '../linalg/index.ts';
 import { toSvg } from '../report/render.ts';
 import type * as vl from 'vega-lite';
-import { choiceFlag, type FlagTable, helpText, numberFlag, parseFlags } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, parseFlags, progress } from './args.ts';
 
 const FLAGS: FlagTable = {
   tier: { type: 'string', value: 'T', help: 'quick | standard | stress', default: 'quick' },
@@ -188,10 +188,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const dir = flags.out === undefined ? 'out/report' : String(flags.out);
   mkdirSync(dir, { recursive: true });
-  const report = buildReport(tier, seed, (m) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${m}`);
-  });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const report = buildReport(tier, seed, progress);
+  progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeReportFiles(report, dir);
   process.stdout.write(`wrote ${join(dir, 'report.json')}, report.md, index.html; power ${report.power.rejected}/${report.power.controls}, false alarms ${report.falseAlarms.rejected}/${report.falseAlarms.claims}\n`);

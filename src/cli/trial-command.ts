@@ -22,7 +22,7 @@ import { networkFeatureMap } from '../model/features.ts';
 import { gradientStep, stepFirstLayer } from '../model/network.ts';
 import { rootStream } from '../random/stream.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, parseFlags } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, type ParsedFlags, parseFlags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { formatTrialTable } from './format.ts';
 
@@ -112,10 +112,6 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
     stepScale: choiceFlag(flags, 'step-scale', D.stepScale, STEP_SCALES),
   };
   return validateConfig(config);
-}
-
-function progress(message: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
 }
 
 function saveTrialArrays(dir: string, trial: TrialResult, config: ExperimentConfig): void {
