@@ -182,6 +182,18 @@ describe('sampling', () => {
     expect(Math.abs(flipped / N - flip)).toBeLessThan(5 * Math.sqrt((flip * (1 - flip)) / N));
   });
 
+  it('the linear-plus-He₂ target is F1·t + F*·(t² − 1)/√2 + noise, with t = ξᵀx ~ N(0, 1) at rank 0', () => {
+    const c = config({ n: 30, rank: 0, targetLinear: 0.7, targetNonlinear: 0.4 });
+    const mix = buildMixture(c, rootStream(2));
+    // Isotropic data: ‖Σ‖ = 1, so ‖ξ‖ = 1 and t is standard normal.
+    expect(dot(mix.targetDirection, mix.targetDirection)).toBeCloseTo(1, 12);
+    const set = new SetSampler(mix, labelSpecOf(c), 50, rootStream(3)).all();
+    for (let r = 0; r < 50; r++) {
+      const t = dot(mix.targetDirection, set.X.data.subarray(r * 30, (r + 1) * 30));
+      expect(set.y[r]).toBeCloseTo(0.7 * t + (0.4 * (t * t - 1)) / Math.SQRT2, 12);
+    }
+  });
+
   it('spike-aligned target lies in the span of the leading spikes', () => {
     const c = config({ n: 50, target: 'spike', align: 0.3 });
     const mix = buildMixture(c, rootStream(8));

@@ -40,6 +40,8 @@ export const TRIAL_FLAGS: FlagTable = {
   alpha: { type: 'string', value: 'A', help: 'weighting α ∈ [0,1]: θ = n^{β(1−α)}, η = n^{βα}', default: String(D.alpha) },
   lambda: { type: 'string', value: 'L', help: 'ridge penalty λ (objective (1/2m)‖y−Φᵀw‖² + (λ/2)‖w‖²)', default: String(D.lambda) },
   eta: { type: 'string', value: 'E', help: 'explicit learning rate η (overrides n^{βα}; 0 = no step)' },
+  'target-linear': { type: 'string', value: 'F1', help: 'target F1·t + F*·He₂(t)/√2 (+ noise), t = ξᵀx, instead of σ_* (oracle settings)' },
+  'target-nonlinear': { type: 'string', value: 'FS', help: 'F* of that target', default: '0' },
   'step-scale': { type: 'string', value: 'S', help: "sqrt-k: F̂ = F + η√k·G (Ba et al.; reproduces the paper's table) | none: F̂ = F + ηG (SPEC §3 literal)", default: 'sqrt-k' },
   components: { type: 'string', value: 'C', help: 'mixture components C', default: String(D.components) },
   rho: { type: 'string', value: 'R[,R…]', help: 'mixture weights, or ρ_1 alone (rest split equally)', default: '0.5' },
@@ -110,6 +112,8 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
     meanNorm: numberFlag(flags, 'mean-norm', D.meanNorm, { min: 0, max: 1000 }),
     eta: flags.eta === undefined ? null : numberFlag(flags, 'eta', 0, { min: 0, max: 1e9 }),
     stepScale: choiceFlag(flags, 'step-scale', D.stepScale, STEP_SCALES),
+    targetLinear: flags['target-linear'] === undefined ? null : numberFlag(flags, 'target-linear', 0, { min: -1000, max: 1000 }),
+    targetNonlinear: numberFlag(flags, 'target-nonlinear', 0, { min: -1000, max: 1000 }),
   };
   return validateConfig(config);
 }

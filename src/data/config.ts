@@ -53,6 +53,12 @@ export interface ExperimentConfig {
    * takes SPEC §3's literal F̂ = F + ηG, whose step is √k times smaller (see docs/conventions.md).
    */
   stepScale: StepScale;
+  /**
+   * Mei–Montanari-style target y = F1·t + F*·He₂(t)/√2 + noise with t = ξᵀx (replaces
+   * σ_* when not null; F* is `targetNonlinear`).
+   */
+  targetLinear: number | null;
+  targetNonlinear: number;
 }
 
 export const STEP_SCALES = ['sqrt-k', 'none'] as const;
@@ -80,6 +86,8 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   meanNorm: 0,
   eta: null,
   stepScale: 'sqrt-k',
+  targetLinear: null,
+  targetNonlinear: 0,
 } satisfies ExperimentConfig);
 
 /** A bad configuration value: the CLI prints the message alone and exits with code 2. */
@@ -165,6 +173,9 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   check(finite(c.meanNorm) && c.meanNorm >= 0 && c.meanNorm <= 1e3, 'mean-norm', c.meanNorm, 'a number in [0, 1000]');
   check(c.eta === null || (finite(c.eta) && c.eta >= 0 && c.eta <= 1e9), 'eta', c.eta, 'a learning rate in [0, 1e9]');
   check((STEP_SCALES as readonly string[]).includes(c.stepScale), 'step-scale', c.stepScale, STEP_SCALES.join(' or '));
+  check(c.targetLinear === null || (finite(c.targetLinear) && Math.abs(c.targetLinear) <= 1e3), 'target-linear', c.targetLinear, 'a number in [-1000, 1000]');
+  check(finite(c.targetNonlinear) && Math.abs(c.targetNonlinear) <= 1e3, 'target-nonlinear', c.targetNonlinear, 'a number in [-1000, 1000]');
+  check(!(c.targetNonlinear !== 0 && c.targetLinear === null), 'target-nonlinear', c.targetNonlinear, 'used together with --target-linear (give --target-linear 0 for a purely nonlinear target)');
   const s = sizesOf(c);
   check(s.m >= 2, 'm-ratio', c.mRatio, 'a ratio giving at least 2 readout samples');
   check(s.k * s.n <= 4e8 && s.mTest * s.n <= 4e9, 'n', c.n, 'sizes whose matrices fit in memory (k·n ≤ 4e8)');

@@ -20,13 +20,25 @@ export interface LabelSpec {
   task: Task;
   targetAct: TargetActivation;
   noise: number;
+  /** F1 and F* of the linear-plus-He₂ target, or null for σ_*. */
+  linearPlusQuadratic: { f1: number; fStar: number } | null;
 }
 
 export function labelSpecOf(c: ExperimentConfig): LabelSpec {
-  return { task: c.task, targetAct: c.targetAct, noise: c.noise };
+  return {
+    task: c.task,
+    targetAct: c.targetAct,
+    noise: c.noise,
+    linearPlusQuadratic: c.targetLinear === null ? null : { f1: c.targetLinear, fStar: c.targetNonlinear },
+  };
 }
 
-function targetFunction(name: TargetActivation): (t: number) => number {
+function targetFunction(name: TargetActivation, lpq: LabelSpec['linearPlusQuadratic']): (t: number) => number {
+  if (lpq) {
+    // F1·t + F*·He₂(t)/√2: E[He₂²] = 2, so the nonlinear part has second moment F*² when t ~ N(0,1).
+    const { f1, fStar } = lpq;
+    return (t) => f1 * t + (fStar * (t * t - 1)) / Math.SQRT2;
+  }
   switch (name) {
     case 'relu':
       return (t) => (t > 0 ? t : 0);
@@ -58,7 +70,7 @@ export class SetSampler {
     this.boundaries = counts.map((k) => (acc += k));
     this.inputs = stream.child('inputs');
     this.labelNoise = stream.child('label-noise');
-    this.target = targetFunction(labels.targetAct);
+    this.target = targetFunction(labels.targetAct, labels.linearPlusQuadratic);
   }
 
   get remaining(): number {
