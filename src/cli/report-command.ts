@@ -2,7 +2,7 @@
 // controls), then write DIR/report.json (the source of truth, versioned), DIR/report.md and
 // DIR/index.html with gap-vs-n charts. `onestep render DIR` re-makes the Markdown, HTML and
 // SVG from the JSON alone.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
@@ -191,7 +191,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const report = buildReport(tier, seed, progress);
   progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeReportFiles(report, dir);
+  // Figures already in DIR (onestep figure … --out DIR) are shown in the HTML too.
+  await writeReportFiles(report, dir, readdirSync(dir).filter((f) => f.endsWith('.svg') && f !== 'gaps.svg'));
   process.stdout.write(`wrote ${join(dir, 'report.json')}, report.md, index.html; power ${report.power.rejected}/${report.power.controls}, false alarms ${report.falseAlarms.rejected}/${report.falseAlarms.claims}\n`);
   return 0;
 }
