@@ -261,12 +261,15 @@ describe('accurate scalar path against independent quadrature', () => {
 });
 
 describe('moments against Monte Carlo sample averages', () => {
-  it('ν, Ψ, M2, Φ within 4 standard errors of seeded sample means', () => {
-    // With N draws the sample mean of g(ζ) is ≈ N(E g, Var g/N) (CLT), so |mean − E g| > 4·SE has
-    // probability 6e-5 per comparison; 5 activations × 4 configurations × 4 statistics = 80
-    // comparisons keep the chance of a false alarm on a fresh seed below 0.5%. SE is estimated
-    // from the same draws (relative error ~1/√(2N) ≈ 0.2%, immaterial). The table error (≤ 1e-10)
-    // and rounding (1e-12) form the floor for the statistics that are exactly constant (linear).
+  it('ν, Ψ, M2, Φ within 5 standard errors of seeded sample means', () => {
+    // With N draws the sample mean of g(ζ) is ≈ N(E g, Var g/N) (CLT), so |mean − E g| > 5·SE has
+    // probability 2·Q(5) = 5.7e-7 per comparison; 5 activations × 4 configurations × 4 statistics
+    // = 80 comparisons give a false alarm on a fresh seed with probability ≤ 80·5.7e-7 = 4.6e-5.
+    // SE is estimated from the same draws (relative error ~1/√(2N) ≈ 0.2%, immaterial). The table
+    // error (≤ 1e-10) and rounding (1e-12) form the floor for the statistics that are exactly
+    // constant (linear). The test can still fail: SE = √(Var g/N) ≈ 3e-3·√(Var g) with N = 1e5
+    // and Var g ≤ ~10 in these configurations, so a moment off by more than a few 1e-2 (a wrong
+    // sign, factor or scale in a formula) is caught.
     // |s|/b ≤ 2 throughout: for ReLU at s/b = −5 the event bζ+s > 0 has probability 3e-7, no
     // draw hits it, and the estimated SE collapses to 0 — the CLT argument needs N·P ≫ 1.
     const N = 100_000;
@@ -300,7 +303,7 @@ describe('moments against Monte Carlo sample averages', () => {
           }
           const mean = sum / N;
           const se = Math.sqrt(Math.max(sum2 / N - mean * mean, 0) / N);
-          expect(Math.abs(mean - want)).toBeLessThanOrEqual(4 * se + 1e-10);
+          expect(Math.abs(mean - want)).toBeLessThanOrEqual(5 * se + 1e-10);
         }
       }
     }
