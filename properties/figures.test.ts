@@ -62,6 +62,19 @@ describe('figures', () => {
     expect(md.split('\n').filter((l) => l.startsWith('| ')).length).toBe(1 + 4);
   });
 
+  it('a training-error figure reports the paired gap of training errors, not of generalisation errors', () => {
+    const spec = { ...figureById('fig6')!, panels: figureById('fig6')!.panels.slice(0, 1), x: { ...figureById('fig6')!.x, values: [1] } };
+    const dir = mkdtempSync(join(tmpdir(), 'fig-train-'));
+    const fig = runSweep({ spec, n: 40, trials: 2, seed: 1, command: 'test', outDir: dir, resume: false });
+    const p = fig.points[0];
+    const s = p.surrogates['hermite:3'];
+    const trainGaps = p.trials.map((t) => (t.surrogates['hermite:3'].train - t.nn.train) / t.nn.train);
+    expect(s.relGapTrain.mean).toBeCloseTo((trainGaps[0] + trainGaps[1]) / 2, 12);
+    const row = figureMarkdown(fig).split('\n').find((l) => l.startsWith('| relu'))!;
+    expect(row).toContain(`${(100 * s.relGapTrain.mean).toFixed(1)}%`);
+    rmSync(dir, { recursive: true });
+  });
+
   it('the command writes JSON, SVG and Markdown, re-renders, and refuses bad ids', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fig-cli-'));
     const r = spawnSync(process.execPath, [CLI, 'figure', 'fig2b', '--n', '30', '--trials', '2', '--out', dir], { encoding: 'utf8' });

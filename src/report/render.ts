@@ -47,7 +47,7 @@ function heatRows(fig: FigureResult): Row[] {
   const rows: Row[] = [];
   for (const p of fig.points) {
     rows.push({ x: p.x, y: p.y, quantity: 'network error E', value: p.nn.gen.mean });
-    for (const [name, s] of Object.entries(p.surrogates)) rows.push({ x: p.x, y: p.y, quantity: `|gap| ${name}`, value: Math.abs(s.relGap.mean) });
+    for (const [name, s] of Object.entries(p.surrogates)) rows.push({ x: p.x, y: p.y, quantity: `|gap| ${name}`, value: Math.abs(gapOf(s, fig.spec.metric).mean) });
   }
   return rows;
 }
@@ -65,7 +65,7 @@ function heatSpec(fig: FigureResult): vl.TopLevelSpec {
       encoding: {
         x: { field: 'x', type: 'ordinal', title: fig.spec.x.label },
         y: { field: 'y', type: 'ordinal', title: fig.spec.y?.label ?? '', sort: 'descending' },
-        color: { field: 'value', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'value' },
+        color: { field: 'value', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'value', legend: { format: '.2~g', tickCount: 4 } },
         tooltip: [{ field: 'value', type: 'quantitative', format: '.4f' }],
       },
     },
@@ -86,6 +86,15 @@ function fmt(e: { mean: number; se: number | null }, digits = 4): string {
   return e.se === null ? e.mean.toPrecision(digits) : `${e.mean.toPrecision(digits)} ± ${e.se.toPrecision(2)}`;
 }
 
+/** The paired relative gap of the figure's own metric (training error for fig6). */
+function gapOf(s: PointSummary['surrogates'][string], metric: 'gen' | 'train'): { mean: number; se: number | null } {
+  return metric === 'train' ? s.relGapTrain : s.relGap;
+}
+
+function pct(e: { mean: number; se: number | null }): string {
+  return `${(100 * e.mean).toFixed(1)}% ± ${(100 * (e.se ?? 0)).toFixed(1)}%`;
+}
+
 export function figureMarkdown(fig: FigureResult): string {
   const names = Object.keys(fig.points[0]?.surrogates ?? {});
   const metric = fig.spec.metric;
@@ -95,13 +104,13 @@ export function figureMarkdown(fig: FigureResult): string {
     String(p.x),
     ...(fig.spec.y ? [String(p.y)] : []),
     fmt(p.nn[metric]),
-    ...names.flatMap((n) => [fmt(p.surrogates[n][metric]), `${(100 * p.surrogates[n].relGap.mean).toFixed(1)}% ± ${(100 * (p.surrogates[n].relGap.se ?? 0)).toFixed(1)}%`]),
+    ...names.flatMap((n) => [fmt(p.surrogates[n][metric]), pct(gapOf(p.surrogates[n], metric))]),
     fmt(p.halfVarY),
   ];
   return [
     `# ${fig.id}: ${fig.title}`,
     '',
-    `n = ${fig.n}, ${fig.trialsPerPoint} trials per point (seeds ${fig.seed}…${fig.seed + fig.trialsPerPoint - 1}), mean ± standard error; gap = paired (E_surrogate − E_nn)/E_nn.`,
+    `n = ${fig.n}, ${fig.trialsPerPoint} trials per point (seeds ${fig.seed}…${fig.seed + fig.trialsPerPoint - 1}), mean ± standard error; gap = paired relative gap of the ${metric === 'train' ? 'training' : 'generalisation'} error, (E_surrogate − E_nn)/E_nn.`,
     '',
     `Made by: \`${fig.command}\``,
     '',

@@ -27,7 +27,7 @@ export interface PointRecord {
 
 export interface PointSummary extends PointRecord {
   nn: { train: Estimate; gen: Estimate };
-  surrogates: Record<string, { train: Estimate; gen: Estimate; relGap: Estimate }>;
+  surrogates: Record<string, { train: Estimate; gen: Estimate; relGap: Estimate; relGapTrain: Estimate }>;
   halfVarY: Estimate;
 }
 
@@ -121,6 +121,7 @@ function summarisePoint(p: PointRecord): PointSummary {
       train: pick((t) => t.surrogates[name].train),
       gen: pick((t) => t.surrogates[name].gen),
       relGap: pick((t) => (t.surrogates[name].gen - t.nn.gen) / t.nn.gen),
+      relGapTrain: pick((t) => (t.surrogates[name].train - t.nn.train) / t.nn.train),
     };
   }
   return { ...p, nn: { train: pick((t) => t.nn.train), gen: pick((t) => t.nn.gen) }, surrogates, halfVarY: pick((t) => t.halfVarY) };
