@@ -1,10 +1,12 @@
 // The `onestep` command: dispatch to sub-commands; bad input → one line on stderr and exit 2,
 // an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
+import { backendsCommand } from './backends-command.ts';
 import { checkCommand } from './check-command.ts';
 import { degreeCommand } from './degree-command.ts';
 import { figureCommand, renderCommand } from './figure-command.ts';
 import { reportCommand } from './report-command.ts';
 import { isBadInput } from './errors.ts';
+import { backendEnvError } from '../linalg/index.ts';
 import { trialCommand } from './trial-command.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<number>; summary: string }> = {
@@ -13,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<numbe
   check: { run: checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
   figure: { run: figureCommand, summary: 'reproduce one of the paper’s figures (JSON, SVG, Markdown; resumable)' },
   report: { run: reportCommand, summary: 'check every theorem and write report.json, report.md, index.html' },
+  backends: { run: backendsCommand, summary: 'the linear-algebra backends available here and the one in use' },
   render: { run: renderCommand, summary: 're-make SVG, Markdown and HTML from figure or report JSON without re-running' },
 };
 
@@ -40,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[command];
   if (!entry) {
     process.stderr.write(`onestep: unknown command '${command}' (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
+    return 2;
+  }
+  if (backendEnvError) {
+    process.stderr.write(`onestep ${command}: ${backendEnvError}\n`);
     return 2;
   }
   try {

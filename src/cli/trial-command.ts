@@ -60,7 +60,7 @@ export const TRIAL_FLAGS: FlagTable = {
   json: { type: 'boolean', help: 'print one JSON object instead of a table' },
   'save-npy': { type: 'string', value: 'DIR', help: 'write each trial’s arrays as float64 .npy files (+ meta.json)' },
   'load-npy': { type: 'string', value: 'DIR', help: 'run the network on arrays from DIR (X_step, y_step, X, y, X_test, y_test, F0, w0; meta.json or --act/--eta/--lambda, where --eta multiplies G as applied)' },
-  backend: { type: 'string', value: 'B', help: 'linear-algebra backend (see `onestep backends`)' },
+  backend: { type: 'string', value: 'B', help: 'linear-algebra backend: native (default when built) or reference; see `onestep backends`' },
   help: { type: 'boolean', help: 'show this help' },
 };
 

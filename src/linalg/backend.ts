@@ -1,6 +1,7 @@
 // The interface of the numeric hot paths. Every backend (the plain reference below, and
 // faster ones selected by name) computes the same products; property tests hold each
 // against the reference.
+import type { GaussianPairsKernel } from '../random/stream.ts';
 import type { Matrix } from './matrix.ts';
 
 export interface LinalgBackend {
@@ -20,4 +21,6 @@ export interface LinalgBackend {
    * right-hand sides as columns (b is p×q). S is not modified.
    */
   choleskySolve(s: Matrix, b: Matrix): Matrix;
+  /** Optional: a fast Gaussian fill that continues a stream exactly (see random/stream.ts). */
+  readonly gaussianPairs?: GaussianPairsKernel;
 }

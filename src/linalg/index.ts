@@ -1,10 +1,23 @@
 // Backend registry: the pipeline asks for products through `linalg()`, and the backend
 // can be chosen by name (CLI --backend, env ONESTEP_BACKEND) without touching callers.
+// The default is the fastest backend that loaded: native when its addon is built, else the
+// reference; both give the same errors to ~1e-13 relative (properties/linalg.test.ts).
+import { setGaussianKernel } from '../random/stream.ts';
 import type { LinalgBackend } from './backend.ts';
+import { nativeBackend } from './native.ts';
 import { referenceBackend } from './reference.ts';
 
 const backends = new Map<string, LinalgBackend>([[referenceBackend.name, referenceBackend]]);
+if (nativeBackend) backends.set(nativeBackend.name, nativeBackend);
+
 let current: LinalgBackend = referenceBackend;
+install(nativeBackend ?? referenceBackend);
+
+/** Make `b` the backend of every product and (if it has one) of long Gaussian fills. */
+function install(b: LinalgBackend): void {
+  current = b;
+  setGaussianKernel(b.gaussianPairs ?? null);
+}
 
 export function registerBackend(b: LinalgBackend): void {
   backends.set(b.name, b);
@@ -17,7 +30,7 @@ export function backendNames(): string[] {
 export function useBackend(name: string): LinalgBackend {
   const b = backends.get(name);
   if (!b) throw new RangeError(`unknown backend '${name}' (available: ${backendNames().join(', ')})`);
-  current = b;
+  install(b);
   return b;
 }
 
@@ -25,5 +38,13 @@ export function linalg(): LinalgBackend {
   return current;
 }
 
+// ONESTEP_BACKEND picks the backend for every command and test run (e.g. to compare them). An
+// unknown name is not thrown here (at import, that would be a stack trace): the CLI reports it.
+const requested = process.env.ONESTEP_BACKEND;
+export const backendEnvError: string | null =
+  requested && !backends.has(requested) ? `ONESTEP_BACKEND: '${requested}' is not allowed (one of ${backendNames().join(', ')})` : null;
+if (requested && !backendEnvError) useBackend(requested);
+
 export type { LinalgBackend } from './backend.ts';
+export { nativeStatus, nativeThreads } from './native.ts';
 export * from './matrix.ts';

@@ -43,6 +43,25 @@ function hashKey(key: StreamKey, label: string): StreamKey {
   return [a >>> 0, b >>> 0, c >>> 0, d >>> 0];
 }
 
+/**
+ * A fast fill of Box–Muller pairs that continues a stream exactly (same xoshiro128** bits, same
+ * formulas; only log/sin/cos may differ in the last bit). The native backend installs one
+ * (native/kernels.cc); with none, everything runs in JavaScript.
+ */
+export type GaussianPairsKernel = (state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number) => void;
+
+let pairsKernel: GaussianPairsKernel | null = null;
+
+/** Install (or, with null, remove) the kernel that fillGaussian hands long fills to. */
+export function setGaussianKernel(kernel: GaussianPairsKernel | null): void {
+  pairsKernel = kernel;
+}
+
+// Below this many pairs the call overhead outweighs the kernel; the cut-off is fixed, so a run
+// with a given kernel still replays bit for bit.
+const KERNEL_MIN_PAIRS = 256;
+const stateScratch = new Uint32Array(4);
+
 const TWO_POW_M32 = 2 ** -32;
 const TWO_POW_M53 = 2 ** -53;
 const TWO_PI = 2 * Math.PI;
@@ -111,6 +130,19 @@ export class Stream {
   fillGaussian(out: Float64Array, offset = 0, length = out.length - offset, scale = 1): void {
     const end = offset + length;
     let i = offset;
+    const pairs = length >> 1;
+    if (pairsKernel !== null && pairs >= KERNEL_MIN_PAIRS) {
+      stateScratch[0] = this.s0;
+      stateScratch[1] = this.s1;
+      stateScratch[2] = this.s2;
+      stateScratch[3] = this.s3;
+      pairsKernel(stateScratch, out, offset, pairs, scale);
+      this.s0 = stateScratch[0] | 0;
+      this.s1 = stateScratch[1] | 0;
+      this.s2 = stateScratch[2] | 0;
+      this.s3 = stateScratch[3] | 0;
+      i += 2 * pairs;
+    }
     for (; i + 1 < end; i += 2) {
       const r = scale * Math.sqrt(-2 * Math.log(this.uniformPositive()));
       const t = TWO_PI * this.nextUint32() * TWO_POW_M32;

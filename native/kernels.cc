@@ -1,0 +1,503 @@
+// onestep's native kernels: a packed, register-blocked float64 GEMM (both cores by std::thread),
+// and a blocked Cholesky factor/solve built on it. Exposed to JavaScript through Node-API only,
+// so the addon needs no npm package to build. All arrays are row-major and owned by JavaScript
+// (Float64Array); no kernel allocates its result.
+//
+// Why this shape: one trial is ~16·n³ flops of products, and a plain JS loop reaches ~1 GFLOP/s.
+// The GEMM follows the classic Goto/BLIS layering: pack a KC×NC panel of B and an MC×KC block of
+// A into contiguous, zero-padded buffers, then run an MR×NR micro-kernel that keeps the whole C
+// tile in vector registers. GCC's vector extension (v8d) becomes AVX-512 with -march=native and
+// pairs of AVX2 registers elsewhere, so the source carries no intrinsics.
+#include <node_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace {
+
+typedef double v8d __attribute__((vector_size(64)));
+
+constexpr int MR = 12;   // rows of the C tile held in registers
+constexpr int NR = 16;   // columns of the C tile: two v8d
+constexpr int KC = 256;  // depth of one packed panel: a 256×16 B sliver (32 KB) stays in L1
+constexpr int MC = 120;  // rows of a packed A block: 120×256 doubles (240 KB) stay in L2
+constexpr int NC = 4096; // columns of a packed B panel (lives in L3)
+
+int g_threads = 0;  // 0 = not yet decided
+
+int thread_count() {
+  if (g_threads > 0) return g_threads;
+  const char* env = std::getenv("ONESTEP_THREADS");
+  int t = env ? std::atoi(env) : 0;
+  if (t <= 0) t = static_cast<int>(std::thread::hardware_concurrency());
+  g_threads = std::max(1, std::min(t, 64));
+  return g_threads;
+}
+
+// A strided view: element (i, p) is at base[i*rs + p*cs]. Transposes are just swapped strides.
+struct View {
+  const double* base;
+  long rs, cs;
+  double at(long i, long p) const { return base[i * rs + p * cs]; }
+};
+
+// Grow-only, 64-byte-aligned scratch per thread, so repeated calls do not allocate.
+struct Scratch {
+  double* ptr = nullptr;
+  size_t size = 0;
+  double* get(size_t n) {
+    if (n > size) {
+      std::free(ptr);
+      ptr = static_cast<double*>(std::aligned_alloc(64, ((n * sizeof(double) + 63) / 64) * 64));
+      size = ptr ? n : 0;
+    }
+    return ptr;
+  }
+  ~Scratch() { std::free(ptr); }
+};
+thread_local Scratch t_pack_a, t_pack_b;
+
+// Pack rows [i0, i0+mc) × depth [p0, p0+kc) of A into MR-row micro-panels: panel r holds, for
+// each p, MR consecutive values (zero past the last row).
+void pack_a(const View& a, long i0, long p0, int mc, int kc, double* dst) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    const int rows = std::min(MR, mc - ir);
+    double* panel = dst + static_cast<long>(ir) * kc;
+    for (int i = 0; i < MR; i++) {
+      if (i < rows) {
+        for (int p = 0; p < kc; p++) panel[p * MR + i] = a.at(i0 + ir + i, p0 + p);
+      } else {
+        for (int p = 0; p < kc; p++) panel[p * MR + i] = 0.0;
+      }
+    }
+  }
+}
+
+// Pack depth [p0, p0+kc) × columns [j0, j0+nc) of B into NR-column slivers (zero past the end).
+void pack_b(const View& b, long p0, long j0, int kc, int nc, double* dst) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    const int cols = std::min(NR, nc - jr);
+    double* sliver = dst + static_cast<long>(jr) * kc;
+    for (int p = 0; p < kc; p++) {
+      double* out = sliver + p * NR;
+      int j = 0;
+      for (; j < cols; j++) out[j] = b.at(p0 + p, j0 + jr + j);
+      for (; j < NR; j++) out[j] = 0.0;
+    }
+  }
+}
+
+// C[0:mr, 0:nr] += alpha · (packed A micro-panel) · (packed B sliver), depth kc.
+void micro_kernel(int kc, const double* __restrict a, const double* __restrict b, double* __restrict c, long ldc,
+                  int mr, int nr, double alpha) {
+  v8d acc[MR][2];
+#pragma GCC unroll 12
+  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = v8d{};
+  for (int p = 0; p < kc; p++) {
+    const v8d b0 = *reinterpret_cast<const v8d*>(b + p * NR);
+    const v8d b1 = *reinterpret_cast<const v8d*>(b + p * NR + 8);
+    const double* ap = a + p * MR;
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) {
+      const double ai = ap[i];
+      acc[i][0] += ai * b0;
+      acc[i][1] += ai * b1;
+    }
+  }
+  if (mr == MR && nr == NR) {
+    for (int i = 0; i < MR; i++) {
+      double* ci = c + i * ldc;
+      for (int j = 0; j < 8; j++) ci[j] += alpha * acc[i][0][j];
+      for (int j = 0; j < 8; j++) ci[8 + j] += alpha * acc[i][1][j];
+    }
+  } else {
+    for (int i = 0; i < mr; i++) {
+      double* ci = c + i * ldc;
+      for (int j = 0; j < nr; j++) ci[j] += alpha * (j < 8 ? acc[i][0][j] : acc[i][1][j - 8]);
+    }
+  }
+}
+
+// C (m×n, leading dimension ldc) += alpha · A·B on one thread, with A and B as strided views.
+void gemm_serial(long m, long n, long k, double alpha, const View& a, const View& b, double* c, long ldc) {
+  double* bp = t_pack_b.get(static_cast<size_t>(KC) * (std::min<long>(n, NC) + NR));
+  double* ap = t_pack_a.get(static_cast<size_t>(KC) * (MC + MR));
+  if (!bp || !ap) return;  // allocation failure: reported by the caller's check of the result
+  for (long jc = 0; jc < n; jc += NC) {
+    const int nc = static_cast<int>(std::min<long>(NC, n - jc));
+    for (long pc = 0; pc < k; pc += KC) {
+      const int kc = static_cast<int>(std::min<long>(KC, k - pc));
+      pack_b(b, pc, jc, kc, nc, bp);
+      for (long ic = 0; ic < m; ic += MC) {
+        const int mc = static_cast<int>(std::min<long>(MC, m - ic));
+        pack_a(a, ic, pc, mc, kc, ap);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int nr = std::min(NR, nc - jr);
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int mr = std::min(MR, mc - ir);
+            micro_kernel(kc, ap + static_cast<long>(ir) * kc, bp + static_cast<long>(jr) * kc,
+                         c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha);
+          }
+        }
+      }
+    }
+  }
+}
+
+// C = alpha·A·B + beta·C, split over threads along the longer side of C (each thread packs its
+// own blocks, so the threads share nothing but read-only inputs).
+void gemm(long m, long n, long k, double alpha, const View& a, const View& b, double beta, double* c, long ldc) {
+  if (beta != 1.0) {
+    for (long i = 0; i < m; i++) {
+      double* ci = c + i * ldc;
+      if (beta == 0.0) std::fill(ci, ci + n, 0.0);
+      else for (long j = 0; j < n; j++) ci[j] *= beta;
+    }
+  }
+  if (m == 0 || n == 0 || k == 0) return;
+  const int threads = thread_count();
+  const double work = static_cast<double>(m) * n * k;
+  const int parts = work < 2e6 ? 1 : threads;
+  if (parts == 1) {
+    gemm_serial(m, n, k, alpha, a, b, c, ldc);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const bool split_cols = n >= m;
+  const long side = split_cols ? n : m;
+  const long unit = split_cols ? NR : MR;
+  const long chunk = ((side + parts - 1) / parts + unit - 1) / unit * unit;
+  for (long s = 0; s < side; s += chunk) {
+    const long len = std::min(chunk, side - s);
+    if (split_cols) {
+      View bs{b.base + s * b.cs, b.rs, b.cs};
+      pool.emplace_back([=] { gemm_serial(m, len, k, alpha, a, bs, c + s, ldc); });
+    } else {
+      View as{a.base + s * a.rs, a.rs, a.cs};
+      pool.emplace_back([=] { gemm_serial(len, n, k, alpha, as, b, c + s * ldc, ldc); });
+    }
+  }
+  for (auto& t : pool) t.join();
+}
+
+// Σ x[i]·y[i] with four vector accumulators (a fixed, reproducible summation order).
+double dot(const double* x, const double* y, long len) {
+  v8d s0{}, s1{}, s2{}, s3{};
+  long i = 0;
+  for (; i + 32 <= len; i += 32) {
+    v8d x0, x1, x2, x3, y0, y1, y2, y3;
+    std::memcpy(&x0, x + i, 64); std::memcpy(&y0, y + i, 64);
+    std::memcpy(&x1, x + i + 8, 64); std::memcpy(&y1, y + i + 8, 64);
+    std::memcpy(&x2, x + i + 16, 64); std::memcpy(&y2, y + i + 16, 64);
+    std::memcpy(&x3, x + i + 24, 64); std::memcpy(&y3, y + i + 24, 64);
+    s0 += x0 * y0; s1 += x1 * y1; s2 += x2 * y2; s3 += x3 * y3;
+  }
+  const v8d s = (s0 + s1) + (s2 + s3);
+  double total = 0.0;
+  for (int j = 0; j < 8; j++) total += s[j];
+  for (; i < len; i++) total += x[i] * y[i];
+  return total;
+}
+
+// In-place lower Cholesky of the row-major n×n matrix s (only the lower triangle is read and,
+// afterwards, meaningful). Right-looking by blocks of NB columns: factor the diagonal block,
+// solve the panel below it, and update the trailing matrix with one GEMM. Returns 0, or the
+// 1-based index of the first non-positive pivot.
+long cholesky(double* s, long n) {
+  constexpr long NB = 128;
+  for (long j = 0; j < n; j += NB) {
+    const long jb = std::min(NB, n - j);
+    for (long c = j; c < j + jb; c++) {
+      double* rc = s + c * n;
+      const double d = rc[c] - dot(rc + j, rc + j, c - j);
+      if (!(d > 0.0)) return c + 1;
+      const double l = std::sqrt(d);
+      rc[c] = l;
+      for (long r = c + 1; r < n; r++) {
+        double* rr = s + r * n;
+        rr[c] = (rr[c] - dot(rr + j, rc + j, c - j)) / l;
+      }
+    }
+    const long rest = n - j - jb;
+    if (rest > 0) {
+      const double* l21 = s + (j + jb) * n + j;
+      gemm(rest, rest, jb, -1.0, View{l21, n, 1}, View{l21, 1, n}, 1.0, s + (j + jb) * n + j + jb, n);
+    }
+  }
+  return 0;
+}
+
+// Solve L Lᵀ X = B in place for the factor of cholesky() and B (n×q, row-major).
+void cholesky_solve(const double* l, long n, double* b, long q) {
+  for (long i = 0; i < n; i++) {  // forward: L Y = B
+    const double* li = l + i * n;
+    double* bi = b + i * q;
+    for (long p = 0; p < i; p++) {
+      const double lip = li[p];
+      if (lip == 0.0) continue;
+      const double* bp = b + p * q;
+      for (long c = 0; c < q; c++) bi[c] -= lip * bp[c];
+    }
+    for (long c = 0; c < q; c++) bi[c] /= li[i];
+  }
+  for (long i = n - 1; i >= 0; i--) {  // backward: Lᵀ X = Y, one row of L at a time
+    const double* li = l + i * n;
+    double* bi = b + i * q;
+    for (long c = 0; c < q; c++) bi[c] /= li[i];
+    for (long p = 0; p < i; p++) {
+      const double lip = li[p];
+      if (lip == 0.0) continue;
+      double* bp = b + p * q;
+      for (long c = 0; c < q; c++) bp[c] -= lip * bi[c];
+    }
+  }
+}
+
+
+// ---- Gaussians: the same xoshiro128** stream and Box–Muller pairs as src/random/stream.ts. ----
+// Same uniform bits in the same order, so a native fill continues the JavaScript stream exactly;
+// only log/sqrt/sin/cos come from the C library instead of V8 (they may differ in the last bit).
+
+inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+struct Xoshiro128 {
+  uint32_t s[4];
+  uint32_t next() {
+    const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
+    const uint32_t t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl32(s[3], 11);
+    return result;
+  }
+};
+
+#if defined(__AVX512F__) && defined(__GLIBC__)
+// glibc's vector math library (libmvec): eight log/sin/cos at once, within 4 ulp.
+extern "C" v8d _ZGVeN8v_log(v8d);
+extern "C" v8d _ZGVeN8v_sin(v8d);
+extern "C" v8d _ZGVeN8v_cos(v8d);
+#define ONESTEP_VECTOR_MATH 1
+#endif
+
+constexpr double kTwoPi = 6.283185307179586;  // 2·Math.PI, the same double
+
+// One Box–Muller pair from the stream, exactly as Stream.fillGaussian draws it.
+inline void draw_pair_inputs(Xoshiro128& g, double* u, double* t) {
+  const uint32_t hi = g.next() >> 5;
+  const uint32_t lo = g.next() >> 6;
+  *u = (static_cast<double>(hi) * 67108864.0 + static_cast<double>(lo)) * 0x1p-53;
+  *t = kTwoPi * static_cast<double>(g.next()) * 0x1p-32;
+}
+
+// out[0 .. 2·pairs) ← scale·(r cos t, r sin t) with r = √(−2 log(1 − u)), t = 2π·w/2³².
+void fill_gaussian_pairs(uint32_t* state, double* out, long pairs, double scale) {
+  Xoshiro128 g{{state[0], state[1], state[2], state[3]}};
+  long i = 0;
+#ifdef ONESTEP_VECTOR_MATH
+  // The uniforms come off the stream one by one (it is sequential); the transcendental part,
+  // which is most of the cost, runs eight pairs at a time.
+  for (; i + 8 <= pairs; i += 8) {
+    v8d u, t;
+    for (int j = 0; j < 8; j++) {
+      double uj, tj;
+      draw_pair_inputs(g, &uj, &tj);
+      u[j] = uj;
+      t[j] = tj;
+    }
+    const v8d one = v8d{} + 1.0;
+    const v8d l = _ZGVeN8v_log(one - u);
+    v8d r;
+    for (int j = 0; j < 8; j++) r[j] = scale * std::sqrt(-2.0 * l[j]);
+    const v8d c = r * _ZGVeN8v_cos(t);
+    const v8d sn = r * _ZGVeN8v_sin(t);
+    double* o = out + 2 * i;
+    for (int j = 0; j < 8; j++) {
+      o[2 * j] = c[j];
+      o[2 * j + 1] = sn[j];
+    }
+  }
+#endif
+  for (; i < pairs; i++) {
+    double u, t;
+    draw_pair_inputs(g, &u, &t);
+    const double r = scale * std::sqrt(-2.0 * std::log(1.0 - u));
+    double sn, cs;
+    sincos(t, &sn, &cs);
+    out[2 * i] = r * cs;
+    out[2 * i + 1] = r * sn;
+  }
+  for (int j = 0; j < 4; j++) state[j] = g.s[j];
+}
+
+// ---- Node-API glue: argument checks are the JavaScript wrapper's job; here only types. ----
+
+napi_value throw_type(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  if (!is_ta) return false;
+  napi_typedarray_type type;
+  void* ptr = nullptr;
+  napi_get_typedarray_info(env, v, &type, len, &ptr, nullptr, nullptr);
+  if (type != napi_float64_array) return false;
+  *data = static_cast<double*>(ptr);
+  return true;
+}
+
+long get_long(napi_env env, napi_value v) {
+  int64_t x = 0;
+  napi_get_value_int64(env, v, &x);
+  return static_cast<long>(x);
+}
+
+double get_double(napi_env env, napi_value v) {
+  double x = 0;
+  napi_get_value_double(env, v, &x);
+  return x;
+}
+
+bool get_bool(napi_env env, napi_value v) {
+  bool x = false;
+  napi_get_value_bool(env, v, &x);
+  return x;
+}
+
+// gemm(transA, transB, m, n, k, alpha, A, B, beta, C): C (m×n) = alpha·op(A)·op(B) + beta·C, where
+// A is m×k (k×m when transposed) and B is k×n (n×k when transposed), all row-major and dense.
+napi_value js_gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 10) return throw_type(env, "gemm expects 10 arguments");
+  const bool ta = get_bool(env, argv[0]), tb = get_bool(env, argv[1]);
+  const long m = get_long(env, argv[2]), n = get_long(env, argv[3]), k = get_long(env, argv[4]);
+  const double alpha = get_double(env, argv[5]), beta = get_double(env, argv[8]);
+  double *a, *b, *c;
+  size_t la, lb, lc;
+  if (!get_f64(env, argv[6], &a, &la) || !get_f64(env, argv[7], &b, &lb) || !get_f64(env, argv[9], &c, &lc)) {
+    return throw_type(env, "gemm operands must be Float64Array");
+  }
+  if (m < 0 || n < 0 || k < 0 || la < static_cast<size_t>(m * k) || lb < static_cast<size_t>(k * n) ||
+      lc < static_cast<size_t>(m * n)) {
+    return throw_type(env, "gemm operand sizes do not match m, n, k");
+  }
+  const View av = ta ? View{a, 1, m} : View{a, k, 1};
+  const View bv = tb ? View{b, 1, k} : View{b, n, 1};
+  gemm(m, n, k, alpha, av, bv, beta, c, n);
+  return nullptr;
+}
+
+napi_value js_cholesky(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double* s;
+  size_t len;
+  if (argc != 2 || !get_f64(env, argv[0], &s, &len)) return throw_type(env, "cholesky(S: Float64Array, n)");
+  const long n = get_long(env, argv[1]);
+  if (n < 0 || len < static_cast<size_t>(n * n)) return throw_type(env, "cholesky: S is not n×n");
+  napi_value out;
+  napi_create_int64(env, cholesky(s, n), &out);
+  return out;
+}
+
+napi_value js_cholesky_solve(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *l, *b;
+  size_t ll, lb;
+  if (argc != 4 || !get_f64(env, argv[0], &l, &ll) || !get_f64(env, argv[2], &b, &lb)) {
+    return throw_type(env, "choleskySolve(L: Float64Array, n, B: Float64Array, q)");
+  }
+  const long n = get_long(env, argv[1]), q = get_long(env, argv[3]);
+  if (n < 0 || q < 0 || ll < static_cast<size_t>(n * n) || lb < static_cast<size_t>(n * q)) {
+    return throw_type(env, "choleskySolve: sizes do not match");
+  }
+  cholesky_solve(l, n, b, q);
+  return nullptr;
+}
+
+// gaussianPairs(state: Uint32Array(4), out: Float64Array, offset, pairs, scale): advances state.
+napi_value js_gaussian_pairs(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) return throw_type(env, "gaussianPairs expects 5 arguments");
+  bool is_ta = false;
+  napi_is_typedarray(env, argv[0], &is_ta);
+  napi_typedarray_type type;
+  size_t slen = 0;
+  void* sptr = nullptr;
+  if (is_ta) napi_get_typedarray_info(env, argv[0], &type, &slen, &sptr, nullptr, nullptr);
+  double* out;
+  size_t olen;
+  if (!is_ta || type != napi_uint32_array || slen != 4 || !get_f64(env, argv[1], &out, &olen)) {
+    return throw_type(env, "gaussianPairs(state: Uint32Array(4), out: Float64Array, offset, pairs, scale)");
+  }
+  const long offset = get_long(env, argv[2]), pairs = get_long(env, argv[3]);
+  if (offset < 0 || pairs < 0 || static_cast<size_t>(offset + 2 * pairs) > olen) return throw_type(env, "gaussianPairs: out of range");
+  fill_gaussian_pairs(static_cast<uint32_t*>(sptr), out + offset, pairs, get_double(env, argv[4]));
+  return nullptr;
+}
+
+napi_value js_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc == 1) {
+    napi_valuetype t;
+    napi_typeof(env, argv[0], &t);
+    if (t == napi_number) g_threads = std::max(1, std::min(static_cast<int>(get_long(env, argv[0])), 64));
+  }
+  napi_value out;
+  napi_create_int32(env, thread_count(), &out);
+  return out;
+}
+
+napi_value js_simd(napi_env env, napi_callback_info) {
+#if defined(__AVX512F__)
+  const char* isa = "avx512";
+#elif defined(__AVX2__) && defined(__FMA__)
+  const char* isa = "avx2+fma";
+#elif defined(__AVX__)
+  const char* isa = "avx";
+#elif defined(__aarch64__)
+  const char* isa = "neon";
+#else
+  const char* isa = "sse2/scalar";
+#endif
+  napi_value out;
+  napi_create_string_utf8(env, isa, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, js_gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cholesky", nullptr, js_cholesky, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"choleskySolve", nullptr, js_cholesky_solve, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gaussianPairs", nullptr, js_gaussian_pairs, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,158 @@
+// The native backend against the plain reference kernels: every product shape the pipeline uses,
+// the Cholesky solve, the Gaussian fill, and a whole trial. Skipped (with the reason printed) when
+// the addon is not built on this machine; `npm run build:native` builds it.
+//
+// Tolerance of a product entry: any two summation orders of Σ_p a_ip·b_pj differ by at most
+// 2·p·u·Σ_p |a_ip||b_pj| (u = 2⁻⁵³; FMA only tightens it). For p ≤ 700 that is ≤ 1.6e-13 of
+// Σ|a||b|; we require 1e-12 of it, the issue's relative bound, which a wrong index, a dropped
+// edge tile or a missed depth block (all O(1) of Σ|a||b|) cannot meet.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, validateConfig } from '../src/data/config.ts';
+import { runTrial } from '../src/experiment/trial.ts';
+import { linalg, nativeStatus, nativeThreads, useBackend } from '../src/linalg/index.ts';
+import { fromData, type Matrix } from '../src/linalg/matrix.ts';
+import { nativeBackend } from '../src/linalg/native.ts';
+import { referenceBackend } from '../src/linalg/reference.ts';
+import { rootStream, setGaussianKernel } from '../src/random/stream.ts';
+import { parseSurrogateList } from '../src/surrogates/index.ts';
+
+if (!nativeStatus.available) console.log(`native backend not tested: ${nativeStatus.reason}`);
+
+function randomMatrix(seed: number, rows: number, cols: number): Matrix {
+  return fromData(rows, cols, rootStream(seed).gaussians(rows * cols));
+}
+
+/** max_ij |C_ij − R_ij| / Σ_p |a_ip||b_pj|, with the magnitudes computed from |A|·|B| by the reference. */
+function worstRelative(c: Matrix, r: Matrix, absProduct: Matrix): number {
+  let worst = 0;
+  for (let i = 0; i < c.data.length; i++) {
+    const scale = absProduct.data[i];
+    const d = Math.abs(c.data[i] - r.data[i]);
+    worst = Math.max(worst, scale === 0 ? d : d / scale);
+  }
+  return worst;
+}
+
+const abs = (m: Matrix): Matrix => fromData(m.rows, m.cols, m.data.map(Math.abs));
+
+// Sizes around the kernel's blocking edges (MR = 12, NR = 16, MC = 120, KC = 256) and tiny ones.
+const dim = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(11, 12, 13, 15, 16, 17, 119, 120, 121, 255, 256, 257));
+
+describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
+  const nat = nativeBackend!;
+  const ref = referenceBackend;
+
+  it('A·Bᵀ, A·B, Aᵀ·B, AᵀA and AAᵀ agree to 1e-12 of Σ|a||b| on random shapes', () => {
+    fc.assert(
+      fc.property(dim, dim, dim, fc.integer({ min: 1, max: 1e6 }), (r, c, p, seed) => {
+        const a = randomMatrix(seed, r, p);
+        const bt = randomMatrix(seed + 1, c, p); // c×p, for A·Bᵀ
+        const b = randomMatrix(seed + 2, p, c); // p×c, for A·B
+        const at = randomMatrix(seed + 3, p, r); // p×r, for Aᵀ·B with B p×c
+        const checks: [Matrix, Matrix, Matrix][] = [
+          [nat.mulABt(a, bt), ref.mulABt(a, bt), ref.mulABt(abs(a), abs(bt))],
+          [nat.mulAB(a, b), ref.mulAB(a, b), ref.mulAB(abs(a), abs(b))],
+          [nat.mulAtB(at, b), ref.mulAtB(at, b), ref.mulAtB(abs(at), abs(b))],
+          [nat.gramAtA(a), ref.gramAtA(a), ref.gramAtA(abs(a))],
+          [nat.gramAAt(a), ref.gramAAt(a), ref.gramAAt(abs(a))],
+        ];
+        for (const [got, want, scale] of checks) {
+          expect([got.rows, got.cols]).toEqual([want.rows, want.cols]);
+          expect(worstRelative(got, want, scale)).toBeLessThanOrEqual(1e-12);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a product is bit-identical on one thread and on all of them (the split never reorders a sum)', () => {
+    const a = randomMatrix(5, 300, 270);
+    const b = randomMatrix(6, 290, 270);
+    const before = nativeThreads()!;
+    try {
+      nativeThreads(1);
+      const one = nat.mulABt(a, b);
+      nativeThreads(Math.max(2, before));
+      const many = nat.mulABt(a, b);
+      expect(Buffer.compare(Buffer.from(one.data.buffer), Buffer.from(many.data.buffer))).toBe(0);
+    } finally {
+      nativeThreads(before);
+    }
+  });
+
+  it('the Cholesky solve agrees to 1e-12 relative on well-conditioned SPD systems, several right-hand sides', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constantFrom(127, 128, 129, 300)), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1e6 }), (p, q, seed) => {
+        // S = GGᵀ/p + I has eigenvalues in [1, (1 + √(p/p))²+1] = [1, 5]: condition ≤ 5, so the
+        // two solutions differ by O(5·p·u), far below 1e-12 of ‖x‖.
+        const g = randomMatrix(seed, p, p);
+        const s = ref.gramAAt(g);
+        for (let i = 0; i < p * p; i++) s.data[i] /= p;
+        for (let i = 0; i < p; i++) s.data[i * p + i] += 1;
+        const rhs = randomMatrix(seed + 1, p, q);
+        const want = ref.choleskySolve(s, rhs);
+        const got = nat.choleskySolve(s, rhs);
+        const norm = Math.max(...want.data.map(Math.abs));
+        for (let i = 0; i < want.data.length; i++) expect(Math.abs(got.data[i] - want.data[i])).toBeLessThanOrEqual(1e-12 * norm);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a matrix that is not positive definite, as the reference does, and leaves its input alone', () => {
+    const s = fromData(2, 2, Float64Array.from([1, 2, 2, 1]));
+    expect(() => nat.choleskySolve(s, fromData(2, 1, Float64Array.from([1, 1])))).toThrow(/not positive definite/);
+    expect(() => ref.choleskySolve(s, fromData(2, 1, Float64Array.from([1, 1])))).toThrow(/not positive definite/);
+    expect(Array.from(s.data)).toEqual([1, 2, 2, 1]);
+  });
+
+  it('the native Gaussian fill continues the JavaScript stream exactly and matches its values to the last bits', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.1, max: 10, noNaN: true }), (length, offset, seed, scale) => {
+        const fill = (kernel: typeof nat.gaussianPairs | null) => {
+          setGaussianKernel(kernel ?? null);
+          const s = rootStream(seed).child('g');
+          const out = new Float64Array(offset + length);
+          s.fillGaussian(out, offset, length, scale);
+          return { out, next: s.uniform() };
+        };
+        try {
+          const js = fill(null);
+          const native = fill(nat.gaussianPairs!);
+          expect(native.next).toBe(js.next); // same number of bits drawn, same state after
+          // libmvec's log/sin/cos are within 4 ulp: |Δ| ≤ ~10 ulp of max(scale, |value|).
+          for (let i = 0; i < js.out.length; i++) {
+            expect(Math.abs(native.out[i] - js.out[i])).toBeLessThanOrEqual(1e-14 * Math.max(scale, Math.abs(js.out[i])));
+          }
+        } finally {
+          setGaussianKernel(linalg().gaussianPairs ?? null);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a whole trial gives the same errors on both backends (same seed, 1e-8 relative)', () => {
+    const config = validateConfig({ ...DEFAULT_CONFIG, n: 150 });
+    const surrogates = parseSurrogateList('hermite:3,cget');
+    const run = (name: string) => {
+      useBackend(name);
+      return runTrial({ config, seed: 4, surrogates, degreeCap: null });
+    };
+    const previous = linalg().name;
+    try {
+      const r = run('reference');
+      const n = run('native');
+      const rel = (x: number, y: number) => Math.abs(x - y) / Math.abs(y);
+      expect(rel(n.nn.train, r.nn.train)).toBeLessThan(1e-8);
+      expect(rel(n.nn.gen, r.nn.gen)).toBeLessThan(1e-8);
+      for (const name of Object.keys(r.surrogates)) {
+        expect(rel(n.surrogates[name].train, r.surrogates[name].train)).toBeLessThan(1e-8);
+        expect(rel(n.surrogates[name].gen, r.surrogates[name].gen)).toBeLessThan(1e-8);
+      }
+    } finally {
+      useBackend(previous);
+    }
+  });
+});

@@ -1,0 +1,93 @@
+// The native backend: the same products as the reference, computed by native/kernels.cc (packed
+// AVX-512/AVX2 GEMM on every core, blocked Cholesky). The addon is compiled at `npm install` when
+// a C++ toolchain is present (`npm run build:native` redoes it); when it is missing or fails to
+// load, this module says why and the registry keeps the reference backend.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LinalgBackend } from './backend.ts';
+import { type Matrix, zeros } from './matrix.ts';
+
+interface KernelAddon {
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
+  cholesky(s: Float64Array, n: number): number;
+  choleskySolve(l: Float64Array, n: number, b: Float64Array, q: number): void;
+  gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number): void;
+  threads(set?: number): number;
+  simd(): string;
+}
+
+export const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'build', 'Release', 'onestep_kernels.node');
+
+function loadAddon(): { addon: KernelAddon | null; reason: string } {
+  if (process.env.ONESTEP_NO_NATIVE) return { addon: null, reason: 'disabled by ONESTEP_NO_NATIVE' };
+  if (!existsSync(ADDON_PATH)) return { addon: null, reason: `not built (${ADDON_PATH} missing; run npm run build:native)` };
+  try {
+    return { addon: createRequire(import.meta.url)(ADDON_PATH) as KernelAddon, reason: 'loaded' };
+  } catch (e) {
+    return { addon: null, reason: `failed to load: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+const loaded = loadAddon();
+
+/** Why the native backend is or is not available (for `--help`, bench and reports). */
+export const nativeStatus: { available: boolean; reason: string; simd: string | null; threads: number | null } = {
+  available: loaded.addon !== null,
+  reason: loaded.reason,
+  simd: loaded.addon?.simd() ?? null,
+  threads: loaded.addon?.threads() ?? null,
+};
+
+function checkShape(cond: boolean, what: string): void {
+  if (!cond) throw new RangeError(`shape mismatch: ${what}`);
+}
+
+function makeBackend(k: KernelAddon): LinalgBackend {
+  const product = (ta: boolean, tb: boolean, m: number, n: number, depth: number, a: Matrix, b: Matrix): Matrix => {
+    const c = zeros(m, n);
+    k.gemm(ta, tb, m, n, depth, 1, a.data, b.data, 0, c.data);
+    return c;
+  };
+  return {
+    name: 'native',
+    mulABt(a, b) {
+      checkShape(a.cols === b.cols, `A·Bᵀ with A ${a.rows}x${a.cols}, B ${b.rows}x${b.cols}`);
+      return product(false, true, a.rows, b.rows, a.cols, a, b);
+    },
+    mulAB(a, b) {
+      checkShape(a.cols === b.rows, `A·B with A ${a.rows}x${a.cols}, B ${b.rows}x${b.cols}`);
+      return product(false, false, a.rows, b.cols, a.cols, a, b);
+    },
+    mulAtB(a, b) {
+      checkShape(a.rows === b.rows, `Aᵀ·B with A ${a.rows}x${a.cols}, B ${b.rows}x${b.cols}`);
+      return product(true, false, a.cols, b.cols, a.rows, a, b);
+    },
+    // Full products rather than a triangle: the GEMM is fast enough that the symmetric saving
+    // (half of n³ at most) is not yet worth a second kernel.
+    gramAtA(a) {
+      return product(true, false, a.cols, a.cols, a.rows, a, a);
+    },
+    gramAAt(a) {
+      return product(false, true, a.rows, a.rows, a.cols, a, a);
+    },
+    choleskySolve(s, b) {
+      checkShape(s.rows === s.cols && b.rows === s.rows, `solve with ${s.rows}x${s.cols} and rhs ${b.rows}x${b.cols}`);
+      const l = Float64Array.from(s.data);
+      const bad = k.cholesky(l, s.rows);
+      if (bad !== 0) throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+      const x = Float64Array.from(b.data);
+      k.choleskySolve(l, s.rows, x, b.cols);
+      return { rows: b.rows, cols: b.cols, data: x };
+    },
+    gaussianPairs: (state, out, offset, pairs, scale) => k.gaussianPairs(state, out, offset, pairs, scale),
+  };
+}
+
+export const nativeBackend: LinalgBackend | null = loaded.addon ? makeBackend(loaded.addon) : null;
+
+/** Threads the native GEMM uses (ONESTEP_THREADS, else every core); set with `n`. */
+export function nativeThreads(n?: number): number | null {
+  return loaded.addon ? loaded.addon.threads(n) : null;
+}
