@@ -102,6 +102,15 @@ export interface CheckOptions {
   initialTrials: number;
   /** Most trials at the largest rung. */
   maxTrials: number;
+  /**
+   * Fewest trials at the largest rung behind a decisive verdict (default 6, capped by maxTrials).
+   * The t-interval accounts for an uncertain spread, but a verdict from three trials rests on a
+   * spread estimated with two degrees of freedom: in gaussian-equivalence at n = 800 (trial SD
+   * ≈ 2.9%) three trials happened to lie within 0.3% of each other and gave a tight interval and a
+   * false 'disagree' (docs/findings.md). P(s < 0.11·σ) is 1.1% with two degrees of freedom and
+   * below 1e-4 with five, so six trials make such a fluke negligible at a modest cost.
+   */
+  minDecisiveTrials?: number;
   degreeCap: number | null;
   tolerance?: TolerancePolicy;
   onProgress?: (message: string) => void;
@@ -139,9 +148,11 @@ export function checkClaim(opts: CheckOptions): Decision {
   const top = rungs[rungs.length - 1];
   let ladder = report(rungs, opts.surrogate, p);
   let decided = verdictOf(ladder[ladder.length - 1]);
-  while (decided.verdict === 'inconclusive' && top.trials.length < opts.maxTrials) {
+  const minDecisive = Math.min(opts.minDecisiveTrials ?? 6, opts.maxTrials);
+  const undecided = () => decided.verdict === 'inconclusive' || top.trials.length < minDecisive;
+  while (undecided() && top.trials.length < opts.maxTrials) {
     const more = Math.min(opts.maxTrials - top.trials.length, Math.max(1, top.trials.length));
-    opts.onProgress?.(`n = ${top.n}: undecided, ${more} more trials`);
+    opts.onProgress?.(`n = ${top.n}: ${decided.verdict === 'inconclusive' ? 'undecided' : `${decided.verdict} on ${top.trials.length} trials, confirming`}, ${more} more trials`);
     extendRung(top, opts.config, opts.surrogate, opts.seed + 100_003 * (rungs.length - 1), more, opts.degreeCap);
     ladder = report(rungs, opts.surrogate, p);
     decided = verdictOf(ladder[ladder.length - 1]);
@@ -153,5 +164,9 @@ export function checkClaim(opts: CheckOptions): Decision {
     reasons.push(`trend of the generalisation gap in log n: slope ${trend.slope.toFixed(4)} [${trend.lo.toFixed(4)}, ${trend.hi.toFixed(4)}] (${dir})`);
   }
   if (decided.verdict === 'inconclusive') reasons.push(`budget of ${opts.maxTrials} trials at n = ${top.n} spent without a decision`);
+  else if (top.trials.length < minDecisive) {
+    // Only reachable when maxTrials < 6: say the verdict rests on few trials rather than hide it.
+    reasons.push(`decided on ${top.trials.length} trials, fewer than the ${minDecisive} a verdict should rest on`);
+  }
   return { verdict: decided.verdict, reasons, ladder, trend, tolerance: describeTolerance(p) };
 }
