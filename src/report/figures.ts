@@ -44,7 +44,7 @@ export const FIGURES: readonly FigureSpec[] = [
     y: { field: 'beta', label: 'β', values: [0.3, 0.5, 0.6, 0.7, 0.8, 0.9] },
     panels: [{ name: 'relu', config: { act: 'relu' } }],
     base: { ...PAPER, target: 'spike', mRatio: 1.25 },
-    surrogates: ['hermite:1', 'hermite:auto', 'cget'],
+    surrogates: ['hermite:1', 'hermite:auto', 'get', 'cget'],
     degreeCap: 6,
     metric: 'gen',
     n: 400,

@@ -84,7 +84,8 @@ export function planPoints(spec: FigureSpec, n: number): PlannedPoint[] {
 }
 
 interface CheckpointHeader {
-  header: { id: string; n: number; trials: number; seed: number };
+  // surrogates: a checkpoint made with another surrogate list must not fill this run's points.
+  header: { id: string; n: number; trials: number; seed: number; surrogates?: string };
 }
 
 function readCheckpoint(path: string, expected: CheckpointHeader['header']): Map<string, PointRecord> {
@@ -101,7 +102,7 @@ function readCheckpoint(path: string, expected: CheckpointHeader['header']): Map
     }
     if (i === 0) {
       const h = (obj as CheckpointHeader).header;
-      if (!h || h.id !== expected.id || h.n !== expected.n || h.trials !== expected.trials || h.seed !== expected.seed) {
+      if (!h || h.id !== expected.id || h.n !== expected.n || h.trials !== expected.trials || h.seed !== expected.seed || h.surrogates !== expected.surrogates) {
         throw new Error(`${path} belongs to another run (${JSON.stringify(h)}); use another --out or drop --resume`);
       }
       return;
@@ -131,7 +132,7 @@ export function runSweep(opts: SweepOptions): FigureResult {
   const { spec } = opts;
   const plan = planPoints(spec, opts.n);
   const checkpoint = join(opts.outDir, `${spec.id}.checkpoint.jsonl`);
-  const header = { id: spec.id, n: opts.n, trials: opts.trials, seed: opts.seed };
+  const header = { id: spec.id, n: opts.n, trials: opts.trials, seed: opts.seed, surrogates: spec.surrogates.join(',') };
   let done = new Map<string, PointRecord>();
   if (opts.resume && existsSync(checkpoint)) done = readCheckpoint(checkpoint, header);
   else writeFileSync(checkpoint, `${JSON.stringify({ header })}\n`);
