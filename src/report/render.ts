@@ -53,22 +53,31 @@ function heatRows(fig: FigureResult): Row[] {
 }
 
 function heatSpec(fig: FigureResult): vl.TopLevelSpec {
+  const rows = heatRows(fig);
+  const cell = (title: string, legend: string) => ({
+    width: 180,
+    height: 180,
+    mark: 'rect' as const,
+    encoding: {
+      x: { field: 'x', type: 'ordinal' as const, title: fig.spec.x.label },
+      y: { field: 'y', type: 'ordinal' as const, title: fig.spec.y?.label ?? '', sort: 'descending' as const },
+      color: { field: 'value', type: 'quantitative' as const, scale: { type: 'log' as const, scheme: title === 'gap' ? 'inferno' : 'viridis' }, title: legend, legend: { format: '.2~g', tickCount: 5 } },
+      tooltip: [{ field: 'quantity', type: 'nominal' as const }, { field: 'value', type: 'quantitative' as const, format: '.4f' }],
+    },
+  });
+  // The network's error on its own scale; every surrogate's gap on one shared scale, so that a
+  // colour means the same gap in every panel.
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: fig.title, subtitle: `n = ${fig.n}, ${fig.trialsPerPoint} trials per cell; gaps are |E_surrogate − E_nn|/E_nn (log colour scale)` },
-    data: { values: heatRows(fig) },
-    facet: { column: { field: 'quantity', type: 'nominal', title: null } },
-    spec: {
-      width: 180,
-      height: 180,
-      mark: 'rect',
-      encoding: {
-        x: { field: 'x', type: 'ordinal', title: fig.spec.x.label },
-        y: { field: 'y', type: 'ordinal', title: fig.spec.y?.label ?? '', sort: 'descending' },
-        color: { field: 'value', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'value', legend: { format: '.2~g', tickCount: 4 } },
-        tooltip: [{ field: 'value', type: 'quantitative', format: '.4f' }],
+    title: { text: fig.title, subtitle: `n = ${fig.n}, ${fig.trialsPerPoint} trials per cell; gaps are |E_surrogate − E_nn|/E_nn (log colour scales)` },
+    hconcat: [
+      { data: { values: rows.filter((r) => r.quantity === 'network error E') }, title: 'network error E', ...cell('error', 'error E') },
+      {
+        data: { values: rows.filter((r) => r.quantity !== 'network error E') },
+        facet: { column: { field: 'quantity', type: 'nominal', title: null } },
+        spec: cell('gap', '|gap|'),
       },
-    },
+    ],
     resolve: { scale: { color: 'independent' } },
   } as vl.TopLevelSpec;
 }
