@@ -37,9 +37,11 @@ export function runCheck(opts: RunOptions): CheckReport {
   const config = validateConfig({ ...DEFAULT_CONFIG, ...opts.config, n: ladder[ladder.length - 1] });
   const hyp = t.hypotheses(config);
   const base = { theorem: t.id, config, applies: hyp.applies, hypotheses: hyp.reasons, seed: opts.seed };
-  if (t.check && !opts.surrogate) {
-    const d = t.check({ config, ladder, seed: opts.seed, initialTrials: tier.initialTrials, maxTrials: tier.maxTrials, onProgress: opts.onProgress });
-    return { ...base, surrogate: null, ...d };
+  // A custom check runs as is, or altered by one of its named variants (its negative controls).
+  const variant = opts.surrogate !== undefined && t.variants && Object.hasOwn(t.variants, opts.surrogate) ? opts.surrogate : undefined;
+  if (t.check && (!opts.surrogate || variant)) {
+    const d = t.check({ config, ladder, seed: opts.seed, initialTrials: tier.initialTrials, maxTrials: tier.maxTrials, onProgress: opts.onProgress, variant });
+    return { ...base, surrogate: variant ?? null, ...d };
   }
   const surrogate = opts.surrogate ?? t.surrogate?.(config);
   if (!surrogate) throw new Error(`theorem ${t.id} has no surrogate to compare`);

@@ -11,6 +11,8 @@ export interface CustomCheckOptions {
   initialTrials: number;
   maxTrials: number;
   onProgress?: (message: string) => void;
+  /** A deliberately altered check (one of the theorem's `variants`): how negative controls of custom checks are run. */
+  variant?: string;
 }
 
 export interface Applicability {
@@ -43,6 +45,12 @@ export interface Theorem {
   quantities: readonly ('train' | 'gen')[];
   /** A claim that is not a surrogate comparison brings its own decision procedure. */
   check?(opts: CustomCheckOptions): Decision;
+  /**
+   * Named alterations of a custom check (e.g. an oracle evaluated with a wrong λ convention),
+   * name → what it changes. A pinned example or negative control selects one through its
+   * `surrogate` field; the check must then reject (that is what makes it a control).
+   */
+  variants?: Readonly<Record<string, string>>;
   pinned: readonly PinnedExample[];
   /** Wrong surrogates the checker must reject on pinned configurations. */
   negativeControls: readonly PinnedExample[];

@@ -16,7 +16,7 @@ const FLAGS: FlagTable = {
   runs: { type: 'string', value: 'N', help: 'configurations per theorem: its pinned examples first, in order', default: '1' },
   config: { type: 'string', value: 'FILE', help: 'check this configuration (the config object of `onestep trial --json`)' },
   ladder: { type: 'string', value: 'N,N,…', help: 'override the tier’s ladder of n' },
-  surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate (how negative controls are run by hand)' },
+  surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
   json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -79,7 +79,9 @@ export function checkCommand(argv: string[]): number {
   const ladder = numberListFlag(flags, 'ladder');
   if (ladder && ladder.some((n) => !Number.isInteger(n) || n < 10)) throw new UsageError(`--ladder: '${String(flags.ladder)}' is not allowed (integers ≥ 10, comma-separated)`);
   const surrogate = flags.surrogate === undefined ? undefined : String(flags.surrogate);
-  if (surrogate) parseSurrogate(surrogate);
+  // A custom check's named variant (e.g. an oracle with a wrong λ map) is not a surrogate.
+  const isVariant = (t: (typeof theorems)[number]): boolean => surrogate !== undefined && t?.variants !== undefined && Object.hasOwn(t.variants, surrogate);
+  if (surrogate && !theorems.every(isVariant)) parseSurrogate(surrogate);
   const given = flags.config === undefined ? undefined : loadConfig(String(flags.config));
 
   const reports: CheckReport[] = [];

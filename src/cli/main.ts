@@ -4,6 +4,7 @@ import { backendsCommand } from './backends-command.ts';
 import { checkCommand } from './check-command.ts';
 import { degreeCommand } from './degree-command.ts';
 import { figureCommand, renderCommand } from './figure-command.ts';
+import { oracleCommand } from './oracle-command.ts';
 import { reportCommand } from './report-command.ts';
 import { isBadInput } from './errors.ts';
 import { backendEnvError } from '../linalg/index.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<numbe
   report: { run: reportCommand, summary: 'check every theorem and write report.json, report.md, index.html' },
   backends: { run: backendsCommand, summary: 'the linear-algebra backends available here and the one in use' },
   render: { run: renderCommand, summary: 're-make SVG, Markdown and HTML from figure or report JSON without re-running' },
+  oracle: { run: oracleCommand, summary: 'closed-form asymptotics independent of the simulator: mm | get-de | gm-ridge' },
 };
 
 const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step
@@ -32,6 +34,7 @@ Start with:
   onestep trial --n 1000 --act relu --trials 3
   onestep degree --beta 0.74
   onestep check --theorem hermite-equivalence --tier quick
+  onestep oracle mm --act relu --psi1 2 --psi2 1 --lambda 1e-3 --n 400 --f1 1 --fstar 0.5 --tau 0.3
 `;
 
 export async function main(argv: string[]): Promise<number> {
