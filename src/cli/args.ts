@@ -19,13 +19,31 @@ export function parseFlags(argv: string[], table: FlagTable): { flags: ParsedFla
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, spec] of Object.entries(table)) options[name] = { type: spec.type };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, table), options, strict: true, allowPositionals: true });
     return { flags: values as ParsedFlags, positionals };
   } catch (e) {
     // Node's messages are clear but long; keep the first sentence and point to --help.
     const msg = (e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '');
     throw new UsageError(`${msg} (see --help)`);
   }
+}
+
+/**
+ * `--align -0.5` means the value −0.5, but Node's parser reads '-0.5' as a flag and refuses it.
+ * Rewrite it as `--align=-0.5` when the flag takes a value and the next word is a number.
+ */
+function joinNegativeValues(argv: string[], table: FlagTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    const next = argv[i + 1];
+    const name = word.startsWith('--') && !word.includes('=') ? word.slice(2) : null;
+    if (name !== null && table[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${word}=${next}`);
+      i++;
+    } else out.push(word);
+  }
+  return out;
 }
 
 export function numberFlag(
