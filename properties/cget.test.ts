@@ -11,7 +11,8 @@ import { dot } from '../src/linalg/matrix.ts';
 import { type ActivationName, activation } from '../src/model/activations.ts';
 import { gaussianMoments } from '../src/model/gaussian-moments.ts';
 import { rootStream } from '../src/random/stream.ts';
-import { orthonormalBasis } from '../src/surrogates/gaussian.ts';
+import type { TrialContext } from '../src/model/features.ts';
+import { mixtureSecondMoments, orthonormalBasis } from '../src/surrogates/gaussian.ts';
 import { parseSurrogateList } from '../src/surrogates/index.ts';
 
 describe('conditional decomposition x = B_cκ_c + z^⊥', () => {
@@ -95,5 +96,47 @@ describe('gradient-spike lemma (SPEC §7)', () => {
     const small = ratioAt(100);
     const large = ratioAt(400);
     expect(large).toBeLessThan(small);
+  });
+});
+
+describe('the unconditional Gaussian model (get)', () => {
+  it('scales neuron i by the actual second moment of f_iᵀx over the mixture (spikes and means included)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(0, 2),
+        fc.double({ min: 0.3, max: 0.9, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (components, rank, meanNorm, beta, seed) => {
+          const rho = Array.from({ length: components }, () => 1 / components);
+          const config = validateConfig({ ...DEFAULT_CONFIG, n: 60, components, rho, rank, meanNorm, beta, alpha: 0 });
+          const streams = rootStream(seed);
+          const mixture = buildMixture(config, streams.child('structure'));
+          const n = config.n;
+          // Rows: random directions plus each spike (where the spikes matter most).
+          const rows: Float64Array[] = [streams.child('f').gaussians(n, 1 / Math.sqrt(n))];
+          for (const c of mixture.components) rows.push(c.spikes.data.slice(0, n));
+          const Fhat = { rows: rows.length, cols: n, data: Float64Array.from(rows.flatMap((r) => Array.from(r))) };
+          const predicted = mixtureSecondMoments({ mixture, Fhat } as unknown as TrialContext);
+          const samples = 20000;
+          const block = new SetSampler(mixture, labelSpecOf(config), samples, streams.child('x')).all();
+          for (let i = 0; i < rows.length; i++) {
+            let s1 = 0;
+            let s2 = 0;
+            for (let j = 0; j < samples; j++) {
+              const u2 = dot(rows[i], block.X.data.subarray(j * n, (j + 1) * n)) ** 2;
+              s1 += u2;
+              s2 += u2 * u2;
+            }
+            const m = s1 / samples;
+            const se = Math.sqrt((s2 / samples - m * m) / samples);
+            // 5 standard errors of the sample mean of (f_iᵀx)²: a false alarm once in ~3.5e6 rows.
+            expect(Math.abs(m - predicted[i])).toBeLessThanOrEqual(5 * se);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 });

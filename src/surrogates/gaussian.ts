@@ -7,7 +7,10 @@
 // the same conditional mean, cross-covariance with the bulk and remaining variance:
 //   feature_i = ν_i + Ψ_i u_i + √Φ_i g_i,  g ~ N(0, I_k) fresh per entry,
 // with ν, Ψ, Φ the Gaussian moments of σ at scale b_i (bulk std of neuron i) and shift s_i.
-// The unconditional model is the same at s = 0, u = F̂x and b_i = ‖f̂_i‖.
+// The unconditional model is the same at s = 0 and u = F̂x, with b_i² the actual second moment
+// of f̂_iᵀx over the mixture, Σ_c ρ_c (f̂_iᵀΣ_c f̂_i + (μ_cᵀf̂_i)²). (Taking b_i = ‖f̂_i‖, SPEC §5's
+// formula with an empty subspace, ignores the spikes and made the baseline fail for the wrong
+// reason: mis-scaled moments rather than the missing conditioning.)
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
 import { conditionalMoments } from '../model/gaussian-moments.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
@@ -164,9 +167,28 @@ export function conditionalGaussianFeatureMap(ctx: TrialContext, name: string): 
   };
 }
 
+/** E(f̂_iᵀx)² over the mixture: Σ_c ρ_c (‖f̂_i‖² + Σ_l θ_{c,l}(γ_{c,l}ᵀf̂_i)² + (μ_cᵀf̂_i)²). */
+export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
+  const { Fhat } = ctx;
+  const n = Fhat.cols;
+  const out = rowNormsSquared(Fhat);
+  for (let i = 0; i < Fhat.rows; i++) {
+    const f = Fhat.data.subarray(i * n, (i + 1) * n);
+    let extra = 0;
+    for (const comp of ctx.mixture.components) {
+      let e = 0;
+      for (let l = 0; l < comp.spikes.rows; l++) e += comp.thetas[l] * dot(comp.spikes.data.subarray(l * n, (l + 1) * n), f) ** 2;
+      if (comp.mean) e += dot(comp.mean, f) ** 2;
+      extra += comp.weight * e;
+    }
+    out[i] += extra;
+  }
+  return out;
+}
+
 export function unconditionalGaussianFeatureMap(ctx: TrialContext, name: string): FeatureMap {
   const k = ctx.Fhat.rows;
-  const scale = rowNormsSquared(ctx.Fhat).map(Math.sqrt);
+  const scale = mixtureSecondMoments(ctx).map(Math.sqrt);
   const empty = { basis: zeros(0, ctx.Fhat.cols), fhatBasis: zeros(k, 0), bulkScale: scale };
   return {
     name,
