@@ -9,7 +9,7 @@
 // wholly outside; otherwise trials are added at the top rung until decided or the budget is
 // spent. The k·SE term of the usual recipe is the interval itself (k = t_{0.975, trials−1}).
 import { type GapSummary, summariseGaps } from '../src/experiment/ladder.ts';
-import { type Decision, fitTrend, type RungReport, type Verdict } from '../src/experiment/verdict.ts';
+import { type Decision, fitTrend, MIN_DECISIVE_TRIALS, type RungReport, type Verdict } from '../src/experiment/verdict.ts';
 import type { CustomCheckOptions } from './types.ts';
 
 /** One trial: for each quantity, what the simulator measured and what the oracle predicts. */
@@ -115,7 +115,9 @@ export function runOracleLadder(spec: OracleLadderSpec, opts: CustomCheckOptions
   const overall = (rs: QuantityReport[]): Verdict =>
     rs.some((r) => r.verdict === 'disagree') ? 'disagree' : rs.every((r) => r.verdict === 'agree') ? 'agree' : 'inconclusive';
   let verdict = overall(rows);
-  while (verdict === 'inconclusive' && top.samples.length < opts.maxTrials) {
+  // As in checkClaim: no verdict rests on fewer than MIN_DECISIVE_TRIALS trials.
+  const minDecisive = Math.min(MIN_DECISIVE_TRIALS, opts.maxTrials);
+  while ((verdict === 'inconclusive' || top.samples.length < minDecisive) && top.samples.length < opts.maxTrials) {
     extend(topIndex, Math.min(opts.maxTrials - top.samples.length, top.samples.length));
     rows = reportRung(spec, top.n, top.samples);
     verdict = overall(rows);

@@ -137,6 +137,9 @@ function verdictOf(top: RungReport): { verdict: Verdict; reasons: string[] } {
   return { verdict, reasons };
 }
 
+/** Fewest trials at the largest rung behind agree/disagree (see CheckOptions.minDecisiveTrials). */
+export const MIN_DECISIVE_TRIALS = 6;
+
 /** Run the ladder and decide, adding trials at the largest rung while undecided. */
 export function checkClaim(opts: CheckOptions): Decision {
   const p = opts.tolerance ?? DEFAULT_TOLERANCE;
@@ -148,7 +151,7 @@ export function checkClaim(opts: CheckOptions): Decision {
   const top = rungs[rungs.length - 1];
   let ladder = report(rungs, opts.surrogate, p);
   let decided = verdictOf(ladder[ladder.length - 1]);
-  const minDecisive = Math.min(opts.minDecisiveTrials ?? 6, opts.maxTrials);
+  const minDecisive = Math.min(opts.minDecisiveTrials ?? MIN_DECISIVE_TRIALS, opts.maxTrials);
   const undecided = () => decided.verdict === 'inconclusive' || top.trials.length < minDecisive;
   while (undecided() && top.trials.length < opts.maxTrials) {
     const more = Math.min(opts.maxTrials - top.trials.length, Math.max(1, top.trials.length));
