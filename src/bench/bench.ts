@@ -17,7 +17,8 @@ const kernelSizes = list('--kernel-sizes', linalg().name === 'reference' ? [500,
 const log = json ? () => {} : (line: string) => console.log(line);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, backend: linalg().name, native: nativeStatus };
-log(`backend ${machine.backend} (${nativeStatus.available ? `${nativeStatus.simd}, ${nativeStatus.threads} threads` : `native: ${nativeStatus.reason}`}), ${machine.cores} cores, ${machine.cpu}`);
+const nativeNote = nativeStatus.available ? `native ${nativeStatus.simd}, ${nativeStatus.threads} threads` : `native: ${nativeStatus.reason}`;
+log(`backend ${machine.backend} (${machine.backend === 'native' ? nativeNote : `${nativeNote}, not in use`}), ${machine.cores} cores, ${machine.cpu}`);
 const kernels = kernelSection(kernelSizes, log);
 const trials = trialSection(sizes, log);
 if (json) console.log(JSON.stringify({ machine, kernels, trials }, null, 2));
