@@ -53,8 +53,12 @@ describe('generated configurations', () => {
     // Negative controls: the unconditional model with a spike-aligned target and α = 0, where
     // spikes are strong. Each run is one paired check; counts are printed with their runs.
     const cget = theoremById('conditional-gaussian-equivalence')!;
-    // About a second per run in the quick tier with the native backend (LADDER is small).
-    const runs = tier === 'quick' ? 12 : 40;
+    // About a second per run in the quick tier with the native backend (LADDER is small), about
+    // 7 s in the standard tier (40 runs: 5 minutes). The stress tier runs until its time budget
+    // (ONESTEP_BUDGET_MINUTES, default 45) is spent, then stops starting runs and prints how many ran.
+    const runs = tier === 'quick' ? 12 : tier === 'standard' ? 40 : 10_000;
+    const budgetMinutes = Number(process.env.ONESTEP_BUDGET_MINUTES ?? (tier === 'stress' ? 45 : 60));
+    if (!(budgetMinutes > 0)) throw new Error(`ONESTEP_BUDGET_MINUTES: '${process.env.ONESTEP_BUDGET_MINUTES}' is not allowed (minutes > 0)`);
     let falseAlarms = 0;
     let trueRuns = 0;
     let rejections = 0;
@@ -76,7 +80,7 @@ describe('generated configurations', () => {
         else console.log(`control not rejected (${control.verdict}): ${JSON.stringify(controlConfig)} — ${control.reasons[0]}`);
         return true;
       }),
-      { numRuns: runs },
+      tier === 'quick' ? { numRuns: runs } : { numRuns: runs, interruptAfterTimeLimit: budgetMinutes * 60_000 },
     );
     console.log(`checker (${tier}): power ${rejections}/${controlRuns} negative controls rejected; false alarms ${falseAlarms}/${trueRuns} true claims rejected`);
     for (const f of found) console.log(`finding: ${f}`);
