@@ -5,12 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { betaInDegree, configArbitrary } from '../theorems/arbitraries.ts';
 import { THEOREMS, theoremById } from '../theorems/index.ts';
-import { runCheck, type Tier } from '../theorems/run.ts';
+import { runCheck, TIERS, type Tier } from '../theorems/run.ts';
 import { degreeRule } from '../src/hermite/index.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 /** Quick tier: two rungs keep one check to a few seconds on one core. */
 const LADDER = tier === 'quick' ? [100, 200] : undefined;
+/** Generated checks in the quick tier climb to n = 400: at n = 200 eight trials rarely shrink an
+ *  interval inside the ±5% tolerance, so the measured power said more about the ladder than the checker. */
+const GENERATED_LADDER = tier === 'quick' ? [200, 400] : undefined;
 
 describe(`negative controls are rejected (${tier} tier)`, () => {
   for (const t of THEOREMS) {
@@ -48,33 +51,37 @@ describe('generated configurations', () => {
     fc.assert(fc.property(betaInDegree(6), (b) => degreeRule(b).status === 'inside'));
   });
 
-  it('power and false-alarm rate of the checker (printed), with every true-claim rejection a shrinkable counterexample', () => {
+  it('power and false-alarm rate of the checker (printed); a false alarm fails the property and shrinks', () => {
     // True claims: the conditional Gaussian model on generated configurations.
     // Negative controls: the unconditional model with a spike-aligned target and α = 0, where
     // spikes are strong. Each run is one paired check; counts are printed with their runs.
     const cget = theoremById('conditional-gaussian-equivalence')!;
-    // About a second per run in the quick tier with the native backend (LADDER is small), about
+    // About 1.3 s per run in the quick tier with the native backend (ladder 200, 400), about
     // 7 s in the standard tier (40 runs: 5 minutes). The stress tier runs until its time budget
     // (ONESTEP_BUDGET_MINUTES, default 45) is spent, then stops starting runs and prints how many ran.
-    const runs = tier === 'quick' ? 12 : tier === 'standard' ? 40 : 10_000;
+    const runs = tier === 'quick' ? 20 : tier === 'standard' ? 40 : 10_000;
     const budgetMinutes = Number(process.env.ONESTEP_BUDGET_MINUTES ?? (tier === 'stress' ? 45 : 60));
     if (!(budgetMinutes > 0)) throw new Error(`ONESTEP_BUDGET_MINUTES: '${process.env.ONESTEP_BUDGET_MINUTES}' is not allowed (minutes > 0)`);
     let falseAlarms = 0;
     let trueRuns = 0;
     let rejections = 0;
     let controlRuns = 0;
-    const found: string[] = [];
     fc.assert(
       fc.property(configArbitrary({ cheap: true }), fc.noShrink(fc.nat(1_000_000)), (config, seed) => {
-        const truth = runCheck({ theorem: cget, config, tier, seed, ladder: LADDER });
+        const truth = runCheck({ theorem: cget, config, tier, seed, ladder: GENERATED_LADDER });
         trueRuns++;
         if (truth.verdict === 'disagree') {
+          // A true claim rejected: print the command that replays this very check, then fail
+          // the property so that fast-check shrinks the configuration (each shrink step re-runs
+          // the check; the shrunk one is printed by fast-check with its seed and path).
           falseAlarms++;
-          found.push(`FC_SEED=${process.env.FC_SEED ?? 'default'} onestep check --theorem ${cget.id} --config <(echo '${JSON.stringify({ ...config, n: 200 })}') --seed ${seed}`);
+          const ladder = (GENERATED_LADDER ?? TIERS[tier].ladder).join(',');
+          console.log(`finding: onestep check --theorem ${cget.id} --tier ${tier} --ladder ${ladder} --seed ${seed} --config <(echo '${JSON.stringify(config)}')`);
+          return false;
         }
         // The control's regime: strong spikes (α = 0, β = 0.9) and a regression target in them.
         const controlConfig = { ...config, target: 'spike' as const, task: 'regression' as const, alpha: 0, beta: 0.9 };
-        const control = runCheck({ theorem: cget, config: controlConfig, surrogate: 'get', tier, seed, ladder: LADDER });
+        const control = runCheck({ theorem: cget, config: controlConfig, surrogate: 'get', tier, seed, ladder: GENERATED_LADDER });
         controlRuns++;
         if (control.verdict === 'disagree') rejections++;
         else console.log(`control not rejected (${control.verdict}): ${JSON.stringify(controlConfig)} — ${control.reasons[0]}`);
@@ -83,13 +90,13 @@ describe('generated configurations', () => {
       tier === 'quick' ? { numRuns: runs } : { numRuns: runs, interruptAfterTimeLimit: budgetMinutes * 60_000 },
     );
     console.log(`checker (${tier}): power ${rejections}/${controlRuns} negative controls rejected; false alarms ${falseAlarms}/${trueRuns} true claims rejected`);
-    for (const f of found) console.log(`finding: ${f}`);
-    // A false alarm is printed above with its replay command and fails here, so that it gets
-    // pinned as a finding rather than passing unnoticed. Power is a measurement, not a pass
-    // mark: generated controls include regimes where the wrong model happens to be close
-    // (large λ pulls both errors to the baseline) or where 8 trials cannot decide; the pinned
-    // controls above must all be rejected, and the generated ones at least once.
+    // A false alarm has failed the property above (and been shrunk), so here there is none.
     expect(falseAlarms).toBe(0);
-    expect(rejections).toBeGreaterThan(0);
+    // Power is mostly a measurement: generated controls include regimes where the wrong model
+    // happens to be close (sigmoid is nearly linear at these scales, large λ pulls both errors
+    // to the baseline), so power below 1 is the right answer there (docs/findings.md §8). The
+    // floor guards against the checker losing its teeth: a quarter of the controls, below every
+    // measured tier (quick 8/20, standard 31/40), and the pinned controls above must all fail.
+    expect(rejections).toBeGreaterThanOrEqual(Math.ceil(controlRuns / 4));
   });
 });
