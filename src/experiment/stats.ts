@@ -12,10 +12,16 @@ export interface Estimate {
 export function estimate(values: readonly number[]): Estimate {
   const t = values.length;
   if (t === 0) throw new RangeError('no values to summarise');
-  const mean = values.reduce((s, v) => s + v, 0) / t;
+  // Work in units of a power of two near the largest |value|, so that huge but finite values
+  // (an exploding high-degree surrogate's gap of 1e200, say) give a finite spread rather than
+  // ∞ or NaN. Scaling by a power of two is exact: ordinary inputs give the same bits as before.
+  const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const unit = Number.isFinite(largest) && largest > 1 ? 2 ** Math.min(1023, Math.ceil(Math.log2(largest))) : 1;
+  const mean = (values.reduce((s, v) => s + v / unit, 0) / t) * unit;
   if (t < 2) return { mean, se: null };
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (t - 1);
-  return { mean, se: Math.sqrt(variance / t) };
+  const m = mean / unit;
+  const variance = values.reduce((s, v) => s + (v / unit - m) ** 2, 0) / (t - 1);
+  return { mean, se: Math.sqrt(variance / t) * unit };
 }
 
 export interface ModelSummary {

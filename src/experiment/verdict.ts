@@ -87,6 +87,10 @@ export function fitTrend(points: { n: number; gap: GapSummary }[]): Trend | null
 }
 
 function judge(gap: GapSummary, tol: number): Verdict {
+  // A gap that is not a finite number means the surrogate's error overflowed or is NaN in some
+  // trial (the network's errors are checked finite in runTrial): a numerical failure of the
+  // surrogate, which SPEC §6 wants reported as a disagreement with its diagnosis.
+  if (!Number.isFinite(gap.mean)) return 'disagree';
   if (!Number.isFinite(gap.se)) return 'inconclusive';
   if (gap.lo >= -tol && gap.hi <= tol) return 'agree';
   if (gap.lo > tol || gap.hi < -tol) return 'disagree';
@@ -126,10 +130,18 @@ export function report(rungs: Rung[], surrogate: string, p: TolerancePolicy): Ru
   }));
 }
 
-function verdictOf(top: RungReport): { verdict: Verdict; reasons: string[] } {
+/** "1.23% [0.50%, 1.96%]", or "not a finite number" rather than a NaN. */
+export function formatGap(g: GapSummary): string {
+  if (!Number.isFinite(g.mean)) return 'not a finite number';
+  return `${(100 * g.mean).toFixed(2)}% [${(100 * g.lo).toFixed(2)}%, ${(100 * g.hi).toFixed(2)}%]`;
+}
+
+/** The verdict at one rung: both errors' intervals judged against the rung's tolerance. */
+export function verdictOf(top: RungReport): { verdict: Verdict; reasons: string[] } {
   const gen = judge(top.relGap, top.tolerance);
   const train = judge(top.relGapTrain, top.tolerance);
-  const pct = (g: GapSummary) => `${(100 * g.mean).toFixed(2)}% [${(100 * g.lo).toFixed(2)}%, ${(100 * g.hi).toFixed(2)}%]`;
+  const pct = (g: GapSummary) =>
+    Number.isFinite(g.mean) ? formatGap(g) : `${formatGap(g)} (the surrogate’s error overflowed or is NaN in at least one trial: a numerical failure)`;
   const reasons = [
     `n = ${top.n}, ${top.trials} paired trials: generalisation gap ${pct(top.relGap)} → ${gen}; training gap ${pct(top.relGapTrain)} → ${train}; tolerance ±${(100 * top.tolerance).toFixed(2)}%`,
   ];
@@ -162,6 +174,10 @@ export function checkClaim(opts: CheckOptions): Decision {
   }
   const trend = fitTrend(ladder.map((r) => ({ n: r.n, gap: r.relGap })));
   const reasons = [...decided.reasons];
+  const failures = top.trials.filter((t) => t.surrogates[opts.surrogate]?.failure);
+  if (failures.length > 0) {
+    reasons.push(`${failures.length} of ${top.trials.length} trials at n = ${top.n}: ${failures[0].surrogates[opts.surrogate].failure} (seed ${failures[0].seed})`);
+  }
   if (trend) {
     const dir = trend.hi < 0 ? 'decreasing' : trend.lo > 0 ? 'increasing' : 'no significant trend';
     reasons.push(`trend of the generalisation gap in log n: slope ${trend.slope.toFixed(4)} [${trend.lo.toFixed(4)}, ${trend.hi.toFixed(4)}] (${dir})`);
