@@ -12,7 +12,7 @@ import { type ActivationName, activation } from '../src/model/activations.ts';
 import { gaussianMoments } from '../src/model/gaussian-moments.ts';
 import { rootStream } from '../src/random/stream.ts';
 import type { TrialContext } from '../src/model/features.ts';
-import { mixtureSecondMoments, orthonormalBasis } from '../src/surrogates/gaussian.ts';
+import { mixtureMeans, mixtureSecondMoments, orthonormalBasis } from '../src/surrogates/gaussian.ts';
 import { parseSurrogateList } from '../src/surrogates/index.ts';
 
 describe('conditional decomposition x = B_cκ_c + z^⊥', () => {
@@ -100,7 +100,7 @@ describe('gradient-spike lemma (SPEC §7)', () => {
 });
 
 describe('the unconditional Gaussian model (get)', () => {
-  it('scales neuron i by the actual second moment of f_iᵀx over the mixture (spikes and means included)', () => {
+  it('centres and scales neuron i by the actual mean and second moment of f_iᵀx over the mixture (spikes and means included)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
@@ -118,17 +118,25 @@ describe('the unconditional Gaussian model (get)', () => {
           const rows: Float64Array[] = [streams.child('f').gaussians(n, 1 / Math.sqrt(n))];
           for (const c of mixture.components) rows.push(c.spikes.data.slice(0, n));
           const Fhat = { rows: rows.length, cols: n, data: Float64Array.from(rows.flatMap((r) => Array.from(r))) };
-          const predicted = mixtureSecondMoments({ mixture, Fhat } as unknown as TrialContext);
+          const ctx = { mixture, Fhat } as unknown as TrialContext;
+          const predicted = mixtureSecondMoments(ctx);
+          const predictedMean = mixtureMeans(ctx);
           const samples = 20000;
           const block = new SetSampler(mixture, labelSpecOf(config), samples, streams.child('x')).all();
           for (let i = 0; i < rows.length; i++) {
+            let s0 = 0;
             let s1 = 0;
             let s2 = 0;
             for (let j = 0; j < samples; j++) {
-              const u2 = dot(rows[i], block.X.data.subarray(j * n, (j + 1) * n)) ** 2;
-              s1 += u2;
-              s2 += u2 * u2;
+              const u = dot(rows[i], block.X.data.subarray(j * n, (j + 1) * n));
+              s0 += u;
+              s1 += u * u;
+              s2 += u ** 4;
             }
+            const mu = s0 / samples;
+            const seMu = Math.sqrt((s1 / samples - mu * mu) / samples);
+            // Same bound for the mean of f_iᵀx (zero unless the components have means).
+            expect(Math.abs(mu - predictedMean[i])).toBeLessThanOrEqual(5 * seMu);
             const m = s1 / samples;
             const se = Math.sqrt((s2 / samples - m * m) / samples);
             // 5 standard errors of the sample mean of (f_iᵀx)²: a false alarm once in ~3.5e6 rows.

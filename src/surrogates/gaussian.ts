@@ -8,7 +8,8 @@
 //   feature_i = ν_i + Ψ_i u_i + √Φ_i g_i,  g ~ N(0, I_k) fresh per entry,
 // with ν, Ψ, Φ the Gaussian moments of σ at scale b_i (bulk std of neuron i) and shift s_i.
 // The unconditional model is the same at s = 0 and u = F̂x, with b_i² the actual second moment
-// of f̂_iᵀx over the mixture, Σ_c ρ_c (f̂_iᵀΣ_c f̂_i + (μ_cᵀf̂_i)²). (Taking b_i = ‖f̂_i‖, SPEC §5's
+// of f̂_iᵀx over the mixture, Σ_c ρ_c (f̂_iᵀΣ_c f̂_i + (μ_cᵀf̂_i)²); when the components have
+// means, s is their mixture mean m_i = Σ_c ρ_c μ_cᵀf̂_i, u = F̂x − m_i and b_i² the variance. (Taking b_i = ‖f̂_i‖, SPEC §5's
 // formula with an empty subspace, ignores the spikes and made the baseline fail for the wrong
 // reason: mis-scaled moments rather than the missing conditioning.)
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
@@ -58,6 +59,8 @@ interface ComponentProjection {
   fhatBasis: Matrix;
   /** Bulk std b_i = √(‖f̂_i‖² − ‖B_cᵀf̂_i‖²). */
   bulkScale: Float64Array;
+  /** A shift every sample shares (the unconditional model's mixture mean of f̂_iᵀx), or null. */
+  offset: Float64Array | null;
 }
 
 function rowNormsSquared(m: Matrix): Float64Array {
@@ -86,7 +89,7 @@ function projection(ctx: TrialContext, vectors: Float64Array[], fhatNorms2: Floa
     for (let a = 0; a < rows.length; a++) inside += fhatBasis.data[i * rows.length + a] ** 2;
     bulkScale[i] = Math.sqrt(Math.max(fhatNorms2[i] - inside, 0));
   }
-  return { basis, fhatBasis, bulkScale };
+  return { basis, fhatBasis, bulkScale, offset: null };
 }
 
 /** Runs [start, end) of consecutive rows that share a component. */
@@ -128,7 +131,7 @@ function gaussianFeatures(
       const base = r * k;
       const preBase = (start + r) * k;
       for (let i = 0; i < k; i++) {
-        let s = 0;
+        let s = proj.offset ? proj.offset[i] : 0;
         for (let a = 0; a < p; a++) s += proj.fhatBasis.data[i * p + a] * kappa[a];
         shift.data[base + i] = s;
         bulk.data[base + i] = pre.data[preBase + i] - s;
@@ -167,6 +170,18 @@ export function conditionalGaussianFeatureMap(ctx: TrialContext, name: string): 
   };
 }
 
+/** E f̂_iᵀx over the mixture: Σ_c ρ_c μ_cᵀf̂_i (zero when the components are centred). */
+export function mixtureMeans(ctx: TrialContext): Float64Array {
+  const { Fhat } = ctx;
+  const n = Fhat.cols;
+  const out = new Float64Array(Fhat.rows);
+  for (const comp of ctx.mixture.components) {
+    if (!comp.mean) continue;
+    for (let i = 0; i < Fhat.rows; i++) out[i] += comp.weight * dot(comp.mean, Fhat.data.subarray(i * n, (i + 1) * n));
+  }
+  return out;
+}
+
 /** E(f̂_iᵀx)² over the mixture: Σ_c ρ_c (‖f̂_i‖² + Σ_l θ_{c,l}(γ_{c,l}ᵀf̂_i)² + (μ_cᵀf̂_i)²). */
 export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
   const { Fhat } = ctx;
@@ -188,8 +203,13 @@ export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
 
 export function unconditionalGaussianFeatureMap(ctx: TrialContext, name: string): FeatureMap {
   const k = ctx.Fhat.rows;
-  const scale = mixtureSecondMoments(ctx).map(Math.sqrt);
-  const empty = { basis: zeros(0, ctx.Fhat.cols), fhatBasis: zeros(k, 0), bulkScale: scale };
+  // One Gaussian per neuron with the mixture's mean and variance of f̂_iᵀx: the shift is the
+  // mean (zero for centred components, the paper's setting) and u = F̂x − mean.
+  const means = mixtureMeans(ctx);
+  const secondMoments = mixtureSecondMoments(ctx);
+  const scale = secondMoments.map((m2, i) => Math.sqrt(Math.max(m2 - means[i] ** 2, 0)));
+  const offset = means.some((m) => m !== 0) ? means : null;
+  const empty = { basis: zeros(0, ctx.Fhat.cols), fhatBasis: zeros(k, 0), bulkScale: scale, offset };
   return {
     name,
     info: { meanScale: mean(scale) },
