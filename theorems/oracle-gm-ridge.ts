@@ -121,7 +121,9 @@ export function gmSampleFrom(sim: GmSimulation, n: number, lambda: number, varia
   const input = oracleInput(sim.input, variant, lambda);
   const o = gmRidge(input);
   const shifted = gmRidge({ ...input, alpha: input.alpha - 1 / n });
-  if (o.status !== 'converged' || shifted.status !== 'converged') throw new Error(`Gaussian-mixture fixed point ${o.status} at ${JSON.stringify(input)}`);
+  for (const [label, r, at] of [['', o, input], [' (α − 1/n)', shifted, { ...input, alpha: input.alpha - 1 / n }]] as const) {
+    if (r.status !== 'converged') throw new Error(`Gaussian-mixture fixed point${label} stopped with status '${r.status}' at ${JSON.stringify(at)}`);
+  }
   return {
     error: { simulated: sim.error, oracle: o.error },
     overlap: { simulated: sim.overlap, oracle: o.overlap },
