@@ -1,6 +1,7 @@
 // The configuration of one experiment: every knob of SPEC §1–3 in one plain object, with
 // the defaults of the paper's setting at a CI-friendly size, and validation that names
 // the offending field, its value and the allowed range (never a silent NaN downstream).
+import { totalmem } from 'node:os';
 import { ACTIVATION_NAMES, type ActivationName } from '../model/activations.ts';
 
 export const TARGET_ACTIVATIONS = ['relu', 'tanh', 'linear'] as const;
@@ -153,12 +154,14 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   );
   const rhoSum = c.rho.reduce((a, b) => a + b, 0);
   check(Math.abs(rhoSum - 1) < 1e-9, 'rho', c.rho, 'weights summing to 1');
-  check(Number.isInteger(c.rank) && c.rank >= 0 && c.rank <= Math.min(50, c.n), 'rank', c.rank, `an integer in [0, ${Math.min(50, c.n)}]`);
+  // Components 2..C draw their spikes orthogonal to component 1's, so C ≥ 2 needs 2·rank ≤ n.
+  const maxRank = Math.min(50, c.components >= 2 ? Math.floor(c.n / 2) : c.n);
+  check(Number.isInteger(c.rank) && c.rank >= 0 && c.rank <= maxRank, 'rank', c.rank, `an integer in [0, ${maxRank}]${c.components >= 2 ? ' (at most n/2 with two or more components)' : ''}`);
   check(
-    c.theta === 'fixed' || c.theta === 'random' || (typeof c.theta === 'number' && finite(c.theta) && c.theta >= 0),
+    c.theta === 'fixed' || c.theta === 'random' || (typeof c.theta === 'number' && finite(c.theta) && c.theta >= 0 && c.theta <= 1e9),
     'theta',
     c.theta,
-    "'fixed', 'random' or a spike strength ≥ 0",
+    "'fixed', 'random' or a spike strength in [0, 1e9]",
   );
   check(finite(c.align) && c.align >= -1 && c.align <= 1, 'align', c.align, 'a number in [-1, 1]');
   check((TARGET_DIRECTIONS as readonly string[]).includes(c.target), 'target', c.target, 'random or spike');
@@ -176,10 +179,36 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   check(c.targetLinear === null || (finite(c.targetLinear) && Math.abs(c.targetLinear) <= 1e3), 'target-linear', c.targetLinear, 'a number in [-1000, 1000]');
   check(finite(c.targetNonlinear) && Math.abs(c.targetNonlinear) <= 1e3, 'target-nonlinear', c.targetNonlinear, 'a number in [-1000, 1000]');
   check(!(c.targetNonlinear !== 0 && c.targetLinear === null), 'target-nonlinear', c.targetNonlinear, 'used together with --target-linear (give --target-linear 0 for a purely nonlinear target)');
+  check(!(c.targetLinear === 0 && c.targetNonlinear === 0 && c.noise === 0), 'target-linear', c.targetLinear, 'a target that is not identically zero: F1 and F* both 0 need --noise > 0');
   const s = sizesOf(c);
   check(s.m >= 2, 'm-ratio', c.mRatio, 'a ratio giving at least 2 readout samples');
-  check(s.k * s.n <= 4e8 && s.mTest * s.n <= 4e9, 'n', c.n, 'sizes whose matrices fit in memory (k·n ≤ 4e8)');
+  const need = trialBytes(s);
+  check(need <= MEMORY_BUDGET_BYTES, 'n', c.n, `sizes that fit in memory: n = ${s.n}, m = ${s.m}, k = ${s.k} need about ${gb(need)} GB, more than the ${gb(MEMORY_BUDGET_BYTES)} GB allowed here (60% of this machine's memory, at most 16 GB)`);
   return c;
+}
+
+/** Rows per test block: about 4M preactivations (32 MB) whatever k is. */
+export function testBlockRows(k: number): number {
+  return Math.max(64, Math.floor(4_000_000 / k));
+}
+
+/** The most one trial may hold: 60% of this machine's memory, at most 16 GB. */
+const MEMORY_BUDGET_BYTES = Math.min(16e9, 0.6 * totalmem());
+
+function gb(bytes: number): string {
+  return (bytes / 1e9).toFixed(1);
+}
+
+/**
+ * Bytes one trial holds at its peak, from the arrays it allocates: the step and ridge inputs
+ * (m̃·n, m·n), F, F̂, G and the kept F₀ (4·k·n), the step's and the ridge set's preactivations
+ * and one feature matrix (m̃·k + 2·m·k), the Gram matrix and its factor (2·min(m, k)²), and a
+ * test block (about 4e6 preactivations plus its inputs). The test set itself is streamed.
+ */
+export function trialBytes(s: Sizes): number {
+  const testRows = testBlockRows(s.k);
+  const doubles = s.n * (s.mStep + s.m) + 4 * s.k * s.n + s.mStep * s.k + 2 * s.m * s.k + 2 * Math.min(s.m, s.k) ** 2 + testRows * (s.k + s.n);
+  return 8 * doubles;
 }
 
 /** ρ from a single ρ_1 (rest split equally) or a full list. */

@@ -46,12 +46,15 @@ function orthonormaliseRows(rows: Float64Array[], against: Float64Array[] = []):
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
+      const before = Math.sqrt(dot(r, r));
       for (const q of [...against, ...rows.slice(0, i)]) {
         const p = dot(r, q);
         for (let t = 0; t < r.length; t++) r[t] -= p * q[t];
       }
       const nr = Math.sqrt(dot(r, r));
-      if (!(nr > 1e-300)) throw new RangeError('degenerate spike directions (n too small for the rank)');
+      // Relative test: when the rows outnumber the free dimensions, what is left is round-off
+      // (~1e-16 of the norm), which must not be normalised into a fake direction.
+      if (!(nr > 1e-8 * before)) throw new RangeError('degenerate spike directions (n too small for the rank)');
       for (let t = 0; t < r.length; t++) r[t] /= nr;
     }
   }

@@ -1,7 +1,7 @@
 // One trial (SPEC §3): draw the structure, the network and the three data sets from their
 // own streams, take the step, then fit and score the network and every surrogate on the
 // same F, w, F̂ and data. The test set is streamed in blocks: no (test × k) matrix is held.
-import { type ExperimentConfig, type StepScale, sizesOf } from '../data/config.ts';
+import { ConfigError, type ExperimentConfig, type StepScale, sizesOf, testBlockRows } from '../data/config.ts';
 import { buildMixture } from '../data/mixture.ts';
 import { labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
@@ -9,7 +9,7 @@ import { activation, type Activation } from '../model/activations.ts';
 import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
 import { type FeatureMap, networkFeatureMap, type TrialContext } from '../model/features.ts';
 import { gradientStep, initNetwork, preactivations, stepFirstLayer } from '../model/network.ts';
-import { fitRidge, matVec } from '../model/ridge.ts';
+import { fitRidge, matVec, NumericalFailure, type RidgeFit, SingularRidgeSystem } from '../model/ridge.ts';
 import { type Stream, trialStreams } from '../random/stream.ts';
 import { buildFeatureMap, type SurrogateSpec } from '../surrogates/index.ts';
 import { gradientSpikeLemma, type LemmaResult } from './lemma.ts';
@@ -26,6 +26,12 @@ export interface ModelErrors {
 
 export interface SurrogateErrors extends ModelErrors {
   info: Record<string, number | string>;
+  /**
+   * Set when the surrogate failed numerically (its features overflowed, or its ridge system is
+   * singular to rounding while the network's is not); its errors are then NaN, and a check
+   * reports the failure as a disagreement (SPEC §6), never as a number.
+   */
+  failure?: string;
 }
 
 /** The arrays of a trial, kept when asked (for --save-npy). */
@@ -94,11 +100,6 @@ export function effectiveStep(eta: number, k: number, scale: StepScale): number 
   return scale === 'sqrt-k' ? eta * Math.sqrt(k) : eta;
 }
 
-/** Rows per test block: about 4M preactivations (32 MB) whatever k is. */
-function testBlockRows(k: number): number {
-  return Math.max(64, Math.floor(4_000_000 / k));
-}
-
 function scaled(z: Matrix, factor: number): Matrix {
   const d = z.data;
   for (let i = 0; i < d.length; i++) d[i] *= factor;
@@ -108,6 +109,17 @@ function scaled(z: Matrix, factor: number): Matrix {
 export interface ScoredModel {
   map: FeatureMap;
   errors: ModelErrors;
+  failure?: string;
+}
+
+/** A surrogate's readout, or why there is none (the network's own failures are thrown). */
+function fitOrFailure(Z: Matrix, y: Float64Array, lambda: number, isNetwork: boolean): RidgeFit | string {
+  try {
+    return fitRidge(Z, y, lambda);
+  } catch (e) {
+    if (isNetwork || !(e instanceof NumericalFailure || e instanceof SingularRidgeSystem)) throw e;
+    return `numerical failure of the surrogate: ${e instanceof SingularRidgeSystem ? e.diagnosis : e.message}`;
+  }
 }
 
 /**
@@ -126,9 +138,9 @@ export function fitAndScore(
   const k = Fhat.rows;
   const invSqrtK = 1 / Math.sqrt(k);
   const pre = preactivations(ridgeSet.X, Fhat);
-  const fits = maps.map((map) => {
+  const fits = maps.map((map, i) => {
     const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
-    return fitRidge(Z, ridgeSet.y, lambda);
+    return fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
   });
   const testNoise = maps.map((m) => noiseFor(m.name, 'test'));
   const acc = maps.map(() => new ErrorAccumulator());
@@ -138,14 +150,22 @@ export function fitAndScore(
     const preTest = preactivations(block.X, Fhat);
     moments.add(block.y);
     maps.forEach((map, i) => {
+      const fit = fits[i];
+      if (typeof fit === 'string') return;
       const Z = scaled(map.features(block, preTest, testNoise[i]), invSqrtK);
-      acc[i].add(block.y, matVec(Z, fits[i].w));
+      acc[i].add(block.y, matVec(Z, fit.w));
     });
   }
-  const scored = maps.map((map, i) => {
-    const errors: ModelErrors = { train: fits[i].train, gen: acc[i].halfMse };
+  const scored = maps.map((map, i): ScoredModel => {
+    const fit = fits[i];
+    if (typeof fit === 'string') {
+      const errors: ModelErrors = { train: Number.NaN, gen: Number.NaN };
+      if (classification) Object.assign(errors, { trainZeroOne: Number.NaN, genZeroOne: Number.NaN });
+      return { map, errors, failure: fit };
+    }
+    const errors: ModelErrors = { train: fit.train, gen: acc[i].halfMse };
     if (classification) {
-      errors.trainZeroOne = zeroOneError(ridgeSet.y, fits[i].fitted);
+      errors.trainZeroOne = zeroOneError(ridgeSet.y, fit.fitted);
       errors.genZeroOne = acc[i].zeroOne;
     }
     return { map, errors };
@@ -193,6 +213,12 @@ export function runTrial(opts: TrialOptions): TrialResult {
   const G = gradientStep(net, stepSet.X, stepSet.y, act);
   const Fhat = stepFirstLayer(net.F, G, effectiveStep(mixture.eta, sizes.k, config.stepScale));
   const ridgeSet = new SetSampler(mixture, labels, sizes.m, streams.ridge).all();
+  // Every claim is a gap relative to the network's error, which is 0 when every label is 0
+  // (e.g. a ReLU target whose argument a large mean keeps negative): say so rather than print 0/0.
+  if (ridgeSet.y.every((v) => v === 0)) {
+    const [field, value] = config.meanNorm > 0 ? ['mean-norm', config.meanNorm] : ['target', config.target];
+    throw new ConfigError(field, value, `labels that are not all zero: at seed ${opts.seed} every readout label is 0 (a ReLU target of an argument that stays negative, or a zero target), so relative errors are undefined`);
+  }
 
   const ctx: TrialContext = { config, sizes, mixture, act, F0: net.F, Fhat, w0: net.w, G, stepSet };
   const maps = [networkFeatureMap(act), ...opts.surrogates.map((s) => buildFeatureMap(s, ctx, opts.degreeCap))];
@@ -209,8 +235,14 @@ export function runTrial(opts: TrialOptions): TrialResult {
     (name, set) => streams.surrogate.child(name).child(set),
   );
 
+  // The network is the reference every claim is measured against: a non-finite error there is
+  // a failure of the simulation itself (an ill-posed configuration), never a result to report.
+  const nnErrors = scored[0].errors;
+  if (!Number.isFinite(nnErrors.train) || !Number.isFinite(nnErrors.gen)) {
+    throw new Error(`the network's errors are not finite (train ${nnErrors.train}, gen ${nnErrors.gen}) at seed ${opts.seed}: the configuration is numerically ill-posed`);
+  }
   const surrogates: Record<string, SurrogateErrors> = {};
-  for (const s of scored.slice(1)) surrogates[s.map.name] = { ...s.errors, info: s.map.info };
+  for (const s of scored.slice(1)) surrogates[s.map.name] = { ...s.errors, info: s.map.info, ...(s.failure ? { failure: s.failure } : {}) };
   const result: TrialResult = {
     seed: opts.seed,
     seconds: 0,

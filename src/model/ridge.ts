@@ -2,6 +2,7 @@
 // m×k feature matrix already scaled by 1/√k, i.e. ŵ = (ZᵀZ + λmI_k)⁻¹Zᵀy.
 // When k > m the same ŵ comes cheaper from the dual form ŵ = Zᵀ(ZZᵀ + λmI_m)⁻¹y
 // (push-through identity), so the solve is always in the smaller dimension.
+import { ConfigError } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 
@@ -30,18 +31,54 @@ export function matVec(Z: Matrix, w: Float64Array): Float64Array {
   return out;
 }
 
+/** A readout that cannot be fitted because the features themselves overflowed. */
+export class NumericalFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NumericalFailure';
+  }
+}
+
+/** λm below the rounding of the Gram matrix: bad input for the network (raise λ). */
+export class SingularRidgeSystem extends ConfigError {
+  constructor(
+    lambda: number,
+    readonly diagnosis: string,
+  ) {
+    super('lambda', lambda, `a larger value: ${diagnosis}`);
+  }
+}
+
+/**
+ * Solve the ridge system, turning a failed factorisation into an error the user can act on:
+ * ZᵀZ + λmI is positive definite in exact arithmetic, so a non-positive pivot means λm is
+ * below the rounding of ZᵀZ (condition number beyond ~1e16), i.e. λ too small for features
+ * this large.
+ */
+function solveRidgeSystem(gram: Matrix, rhs: Matrix, lambda: number): Matrix {
+  try {
+    return linalg().choleskySolve(gram, rhs);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    let largest = 0;
+    for (let i = 0; i < gram.rows; i++) largest = Math.max(largest, gram.data[i * gram.rows + i]);
+    throw new SingularRidgeSystem(lambda, `the ridge system is singular to rounding (largest Gram diagonal ${largest.toExponential(2)} against λm; ${e.message})`);
+  }
+}
+
 export function fitRidge(Z: Matrix, y: Float64Array, lambda: number): RidgeFit {
   const m = Z.rows;
   const k = Z.cols;
+  for (const v of Z.data) if (!Number.isFinite(v)) throw new NumericalFailure('features are not finite numbers (overflow): no readout can be fitted');
   const la = linalg();
   let w: Float64Array;
   if (k <= m) {
     const gram = addRidge(la.gramAtA(Z), lambda * m);
     const rhs = la.mulAtB(Z, fromData(m, 1, y));
-    w = la.choleskySolve(gram, rhs).data;
+    w = solveRidgeSystem(gram, rhs, lambda).data;
   } else {
     const gram = addRidge(la.gramAAt(Z), lambda * m);
-    const dual = la.choleskySolve(gram, fromData(m, 1, Float64Array.from(y)));
+    const dual = solveRidgeSystem(gram, fromData(m, 1, Float64Array.from(y)), lambda);
     w = la.mulAtB(Z, dual).data;
   }
   const fitted = matVec(Z, w);

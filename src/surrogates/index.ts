@@ -4,7 +4,7 @@ import { applyDegreeCap, degreeRule } from '../hermite/index.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { conditionalGaussianFeatureMap, unconditionalGaussianFeatureMap } from './gaussian.ts';
 import { hermiteFeatureMap } from './hermite.ts';
-import type { SurrogateSpec } from './spec.ts';
+import { MAX_HERMITE_DEGREE, type SurrogateSpec } from './spec.ts';
 
 export { parseSurrogate, parseSurrogateList, type SurrogateSpec } from './spec.ts';
 
@@ -15,6 +15,9 @@ export function resolveDegree(degree: number | 'auto', beta: number, cap: number
   const capped = cap === null ? rule.degree : applyDegreeCap(rule.degree, cap);
   if (!Number.isFinite(capped)) {
     throw new ConfigError('surrogates', 'hermite:auto', `a finite degree: β = ${beta} is not covered by the degree rule; add --degree-cap D`);
+  }
+  if (capped > MAX_HERMITE_DEGREE) {
+    throw new ConfigError('surrogates', 'hermite:auto', `a degree ≤ ${MAX_HERMITE_DEGREE}: at β = ${beta} the rule asks for degree ${capped}; add --degree-cap D`);
   }
   return capped;
 }

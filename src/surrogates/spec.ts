@@ -8,7 +8,10 @@ export type SurrogateSpec =
   | { kind: 'cget'; name: string }
   | { kind: 'get'; name: string };
 
-const ALLOWED = "hermite:auto | hermite:D (D = 1..30) [:nonoise] [:bscale=X] | cget | get";
+/** Highest Hermite degree a surrogate may use (explicitly or through hermite:auto). */
+export const MAX_HERMITE_DEGREE = 30;
+
+const ALLOWED = `hermite:auto | hermite:D (D = 1..${MAX_HERMITE_DEGREE}) [:nonoise] [:bscale=X, X in [0.001, 1000]] | cget | get`;
 
 export function parseSurrogate(text: string): SurrogateSpec {
   const name = text.trim();
@@ -26,7 +29,7 @@ export function parseSurrogate(text: string): SurrogateSpec {
   if (deg !== 'auto') {
     if (!/^\d+$/.test(deg)) fail();
     degree = Number(deg);
-    if (degree < 1 || degree > 30) fail();
+    if (degree < 1 || degree > MAX_HERMITE_DEGREE) fail();
   }
   let noNoise = false;
   let bScale = 1;
@@ -34,7 +37,7 @@ export function parseSurrogate(text: string): SurrogateSpec {
     if (opt === 'nonoise') noNoise = true;
     else if (opt.startsWith('bscale=')) {
       bScale = Number(opt.slice('bscale='.length));
-      if (!(Number.isFinite(bScale) && bScale > 0)) fail();
+      if (!(Number.isFinite(bScale) && bScale >= 1e-3 && bScale <= 1e3)) fail();
     } else fail();
   }
   return { kind: 'hermite', name, degree, noNoise, bScale };
