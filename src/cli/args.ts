@@ -1,4 +1,6 @@
 // Flag parsing with errors that name the flag, the value and the allowed range.
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
@@ -16,8 +18,10 @@ export type FlagTable = Record<string, FlagSpec>;
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
 export function parseFlags(argv: string[], table: FlagTable): { flags: ParsedFlags; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, spec] of Object.entries(table)) options[name] = { type: spec.type };
+  // -h works like --help on every command.
+  if (options.help) options.help.short = 'h';
   try {
     const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, table), options, strict: true, allowPositionals: true });
     return { flags: values as ParsedFlags, positionals };
@@ -50,19 +54,82 @@ export function numberFlag(
   flags: ParsedFlags,
   name: string,
   fallback: number,
-  range: { min?: number; max?: number; integer?: boolean; minExclusive?: boolean },
+  range: NumberRange,
 ): number {
   const raw = flags[name];
   if (raw === undefined) return fallback;
   const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  const { min = -Infinity, max = Infinity, integer = false, minExclusive = false } = range;
+  const { min = -Infinity, max = Infinity, integer = false, minExclusive = false, maxExclusive = false } = range;
   const okMin = minExclusive ? v > min : v >= min;
-  if (!Number.isFinite(v) || !okMin || v > max || (integer && !Number.isInteger(v))) {
+  const okMax = maxExclusive ? v < max : v <= max;
+  if (!Number.isFinite(v) || !okMin || !okMax || (integer && !Number.isInteger(v))) {
     const kind = integer ? 'an integer' : 'a number';
     const lo = minExclusive ? `(${min}` : `[${min}`;
-    throw new UsageError(`--${name}: '${String(raw)}' is not allowed (${kind} in ${lo}, ${max}])`);
+    const hi = maxExclusive ? `${max})` : `${max}]`;
+    throw new UsageError(`--${name}: '${String(raw)}' is not allowed (${kind} in ${lo}, ${hi})`);
   }
   return v;
+}
+
+export interface NumberRange {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+/** Words after the flags that a command does not take: refused, never silently ignored. */
+export function refusePositionals(positionals: readonly string[], command: string): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep ${command} --help)`);
+}
+
+/**
+ * Make sure `dir` is a directory we can write into, creating it (and missing parents) if
+ * needed; `label` names where the path came from (e.g. '--save-npy'). Refuses a path that is a
+ * file or lies under one, with one line instead of EEXIST/ENOTDIR. Creates one level at a time:
+ * mkdirSync({ recursive: true }) never returns on some paths under /proc.
+ */
+export function ensureOutputDir(label: string, dir: string): string {
+  const refuse = (why: string): UsageError => new UsageError(`${label}: '${dir}' ${why}`);
+  const missing: string[] = [];
+  let existing = resolve(dir);
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  if (!statSync(existing).isDirectory()) {
+    throw refuse(missing.length === 0 ? 'is not a directory (give a directory path)' : `cannot be created: '${existing}' is a file, not a directory`);
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (e) {
+      throw refuse(`cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} at '${path}')`);
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw refuse('is not writable');
+  }
+  return dir;
+}
+
+/** Parse a JSON file the user pointed to; `label` names the flag it came from (null: an argument). */
+export function readJsonFile(label: string | null, path: string): unknown {
+  const at = label === null ? `'${path}'` : `${label}: '${path}'`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${at}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${at} is not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
 }
 
 export function choiceFlag<T extends string>(flags: ParsedFlags, name: string, fallback: T, choices: readonly T[]): T {
@@ -93,7 +160,28 @@ export function helpText(usage: string, description: string, table: FlagTable, e
   return [`Usage: ${usage}`, '', description, '', 'Options:', ...rows, '', 'Examples:', ...examples.map((e) => `  ${e}`), ''].join('\n');
 }
 
-/** A one-line status on stderr, redrawn in place; only on a terminal, so logs and pipes stay clean. */
-export function progress(message: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
+/** Time (ms) between progress lines when stderr is not a terminal (CI logs, pipes). */
+const LOG_PROGRESS_EVERY_MS = 10_000;
+let lastLogged = Date.now();
+let loggedAny = false;
+
+/**
+ * A one-line status on stderr. On a terminal it is redrawn in place at every call; elsewhere
+ * (CI, `2> file`) a plain line is written at most every 10 s, so a long run shows it is alive
+ * and a short one prints nothing. `final` marks the last update of a bar. ONESTEP_PROGRESS=0
+ * silences it.
+ */
+export function progress(message: string, final = false): void {
+  if (process.env.ONESTEP_PROGRESS === '0') return;
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\r\x1b[K${message}${final && message ? '\n' : ''}`);
+    return;
+  }
+  const now = Date.now();
+  // The closing line is written too once any line was, so a log never ends at "12/15".
+  if (message && (now - lastLogged >= LOG_PROGRESS_EVERY_MS || (final && loggedAny))) {
+    process.stderr.write(`${message}\n`);
+    lastLogged = now;
+    loggedAny = true;
+  }
 }

@@ -1,13 +1,14 @@
 // `onestep check`: run theorems' checks and print verdicts with their reasons.
 // Exit 0 when every verdict is agree, 1 when any is disagree, 3 when only inconclusive
 // remains, 2 for bad input.
-import { readFileSync } from 'node:fs';
-import { type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
+import { ConfigError, type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
-import { THEOREMS, theoremById } from '../../theorems/index.ts';
+import { formatGap } from '../experiment/verdict.ts';
+import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags } from './args.ts';
-import { UsageError } from './errors.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
+import { fieldsOfFile, UsageError } from './errors.ts';
+import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
 const FLAGS: FlagTable = {
   theorem: { type: 'string', value: 'ID', help: `theorem id or all (${THEOREMS.map((t) => t.id).join(', ')})`, default: 'all' },
@@ -38,26 +39,57 @@ export const CHECK_HELP = helpText(
   ],
 );
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A configuration file: an object of configuration keys (missing ones take the defaults), or
+ * the `config` of `onestep trial --json` (which also holds the keys that output adds: sizes,
+ * seed, …), or that whole output. Any other key is refused: a misspelt key must not quietly
+ * run the default.
+ */
 function loadConfig(path: string): Partial<ExperimentConfig> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--config: cannot read '${path}' as JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  const obj = (raw && typeof raw === 'object' && 'config' in raw ? (raw as { config: unknown }).config : raw) as Record<string, unknown>;
+  const label = `--config ${path}`;
+  const raw = readJsonFile('--config', path);
+  if (!isObject(raw)) throw new UsageError(`${label}: ${JSON.stringify(raw)} is not allowed (a JSON object of configuration keys, or the output of onestep trial --json)`);
+  const trialOutput = 'config' in raw;
+  const obj = trialOutput ? raw.config : raw;
+  if (!isObject(obj)) throw new UsageError(`${label}: config: ${JSON.stringify(obj)} is not allowed (a JSON object of configuration keys)`);
   const known = Object.keys(DEFAULT_CONFIG);
+  // The `config` object of trial --json, alone or in the whole output, also holds sizes, seed, ….
+  const allowed: string[] = [...known, ...TRIAL_JSON_CONFIG_EXTRAS];
+  const unknownKey = trialOutput ? Object.keys(raw).find((k) => !['config', 'trials', 'summary'].includes(k)) : undefined;
+  const strange = unknownKey ?? Object.keys(obj).find((k) => !allowed.includes(k));
+  if (strange !== undefined) throw new UsageError(`${label}: unknown key '${strange}' (configuration keys: ${known.join(', ')})`);
   const picked: Record<string, unknown> = {};
   for (const key of known) if (key in obj) picked[key] = obj[key];
-  validateConfig({ ...DEFAULT_CONFIG, ...(picked as Partial<ExperimentConfig>) });
+  if ('rho' in picked && !Array.isArray(picked.rho)) throw new UsageError(`${label}: rho: ${JSON.stringify(picked.rho)} is not allowed (a list of mixture weights summing to 1)`);
+  fieldsOfFile(label, () => validateConfig({ ...DEFAULT_CONFIG, ...(picked as Partial<ExperimentConfig>) }));
   return picked as Partial<ExperimentConfig>;
+}
+
+/** --surrogate: a surrogate for theorems that compare one, or a named variant of a custom check. */
+function checkSurrogateFlag(surrogate: string, theorems: readonly Theorem[]): void {
+  const takes = THEOREMS.filter((t) => t.surrogate !== undefined).map((t) => t.id);
+  for (const t of theorems) {
+    if (t.variants && Object.hasOwn(t.variants, surrogate)) continue;
+    if (t.surrogate === undefined) {
+      const own = t.variants ? `one of its variants ${Object.keys(t.variants).join(', ')}` : 'it compares no surrogate';
+      throw new UsageError(`--surrogate: '${surrogate}' is not allowed for ${t.id} (${own}; surrogates apply to ${takes.join(', ')})`);
+    }
+    try {
+      parseSurrogate(surrogate);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new UsageError(`--surrogate${e.message.slice(e.field.length)}`);
+      throw e;
+    }
+  }
 }
 
 function formatReport(r: CheckReport): string {
   const lines = [`${r.theorem}${r.surrogate ? ` (${r.surrogate})` : ''}: ${r.verdict.toUpperCase()}`];
   for (const rung of r.ladder) {
     const g = rung.relGap;
-    lines.push(`  n = ${String(rung.n).padEnd(5)} trials ${String(rung.trials).padEnd(3)} gap ${(100 * g.mean).toFixed(2)}% [${(100 * g.lo).toFixed(2)}%, ${(100 * g.hi).toFixed(2)}%]  tol ±${(100 * rung.tolerance).toFixed(2)}%`);
+    lines.push(`  n = ${String(rung.n).padEnd(5)} trials ${String(rung.trials).padEnd(3)} gap ${formatGap(g)}  tol ±${(100 * rung.tolerance).toFixed(2)}%`);
   }
   for (const reason of r.reasons) lines.push(`  - ${reason}`);
   lines.push(`  tolerance: ${r.tolerance}`);
@@ -65,11 +97,12 @@ function formatReport(r: CheckReport): string {
 }
 
 export function checkCommand(argv: string[]): number {
-  const { flags } = parseFlags(argv, FLAGS);
+  const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
     process.stdout.write(CHECK_HELP);
     return 0;
   }
+  refusePositionals(positionals, 'check');
   const id = flags.theorem === undefined ? 'all' : String(flags.theorem);
   const theorems = id === 'all' ? THEOREMS : [theoremById(id)];
   if (theorems.some((t) => t === undefined)) throw new UsageError(`--theorem: '${id}' is not allowed (one of all, ${THEOREMS.map((t) => t.id).join(', ')})`);
@@ -77,18 +110,19 @@ export function checkCommand(argv: string[]): number {
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const runs = numberFlag(flags, 'runs', 1, { min: 1, max: 1000, integer: true });
   const ladder = numberListFlag(flags, 'ladder');
-  if (ladder && ladder.some((n) => !Number.isInteger(n) || n < 10)) throw new UsageError(`--ladder: '${String(flags.ladder)}' is not allowed (integers ≥ 10, comma-separated)`);
+  if (ladder && ladder.some((n) => !Number.isInteger(n) || n < 10 || n > 100_000)) throw new UsageError(`--ladder: '${String(flags.ladder)}' is not allowed (integers in [10, 100000], comma-separated)`);
   const surrogate = flags.surrogate === undefined ? undefined : String(flags.surrogate);
-  // A custom check's named variant (e.g. an oracle with a wrong λ map) is not a surrogate.
-  const isVariant = (t: (typeof theorems)[number]): boolean => surrogate !== undefined && t?.variants !== undefined && Object.hasOwn(t.variants, surrogate);
-  if (surrogate && !theorems.every(isVariant)) parseSurrogate(surrogate);
-  const given = flags.config === undefined ? undefined : loadConfig(String(flags.config));
+  if (surrogate !== undefined) checkSurrogateFlag(surrogate, theorems as Theorem[]);
+  const configPath = flags.config === undefined ? undefined : String(flags.config);
+  const given = configPath === undefined ? undefined : loadConfig(configPath);
 
   const reports: CheckReport[] = [];
   for (const theorem of theorems as NonNullable<(typeof theorems)[number]>[]) {
     const configs = given ? [given] : theorem.pinned.slice(0, runs).map((p) => p.config);
     for (const config of configs) {
-      const report = runCheck({ theorem, config, tier, seed, ladder, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+      // A theorem refusing the given file's configuration names the file, not a flag.
+      const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+      const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       reports.push(report);
       if (!flags.json) process.stdout.write(`${formatReport(report)}\n\n`);

@@ -13,3 +13,29 @@ export class UsageError extends Error {
 export function isBadInput(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError;
 }
+
+/** A config field that is also a flag name (lower case, dashes): 'n', 'm-ratio', 'rho' … */
+const FLAG_LIKE = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * The one line printed for bad input. A ConfigError that reaches the top came from the
+ * command line (file contents are wrapped by `fieldsOfFile`), and its field names the flag:
+ * print it as `--field`.
+ */
+export function badInputMessage(e: Error): string {
+  return e instanceof ConfigError && FLAG_LIKE.test(e.field) ? `--${e.message}` : e.message;
+}
+
+/**
+ * Run `fn` on values read from a file: a ConfigError then names the file and the key as it is
+ * spelt there (camelCase: 'm-ratio' → 'mRatio'), not a flag the user never gave.
+ */
+export function fieldsOfFile<T>(label: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const key = e.field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    throw new UsageError(`${label}: ${key}${e.message.slice(e.field.length)}`);
+  }
+}

@@ -1,13 +1,14 @@
 // `onestep figure <id>`: reproduce one of the paper's experiments (SPEC §8) with a checkpoint,
 // then write DIR/<id>.json (source of truth), DIR/<id>.svg and DIR/<id>.md.
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
-import { figureMarkdown, toSvg, vegaLiteSpec } from '../report/render.ts';
-import { type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
-import { type FlagTable, helpText, numberFlag, parseFlags } from './args.ts';
-import { type Report, writeReportFiles } from './report-command.ts';
+import { figureMarkdown, figureProblem, toSvg, vegaLiteSpec } from '../report/render.ts';
+import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
+import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
+import { type Report, reportProblem, writeReportFiles } from './report-command.ts';
 import { UsageError } from './errors.ts';
 
 const FLAGS: FlagTable = {
@@ -37,8 +38,7 @@ function progressBar(done: number, total: number, secondsPerPoint: number): void
   const left = Math.round((total - done) * secondsPerPoint);
   const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`;
   const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} points, ~${eta} left`;
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
-  else if (process.env.ONESTEP_PROGRESS) process.stderr.write(`${line}\n`);
+  progress(line, done === total);
 }
 
 export async function writeFigureFiles(fig: FigureResult, dir: string): Promise<void> {
@@ -59,20 +59,30 @@ export async function figureCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const id = positionals[0];
+  const [id, ...extra] = positionals;
   const spec = id === undefined ? undefined : figureById(id);
   if (!spec) throw new UsageError(`figure id '${id ?? ''}' is not allowed (one of ${FIGURES.map((f) => f.id).join(', ')}; see onestep figure --list)`);
+  refusePositionals(extra, 'figure');
   const n = numberFlag(flags, 'n', spec.n, { min: 10, max: 20000, integer: true });
+  try {
+    planPoints(spec, n);
+  } catch (e) {
+    // A figure's own settings that do not fit at this n (e.g. rank 10 needs n ≥ 20).
+    if (e instanceof ConfigError) throw new UsageError(`--n: '${n}' is not allowed for ${spec.id} (at n = ${n} its ${e.field} = ${String(e.value)} must be ${e.allowed})`);
+    throw e;
+  }
   const trials = numberFlag(flags, 'trials', 3, { min: 1, max: 1000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
-  const outDir = flags.out === undefined ? 'out/figures' : String(flags.out);
-  mkdirSync(outDir, { recursive: true });
+  const outDir = ensureOutputDir('--out', flags.out === undefined ? 'out/figures' : String(flags.out));
+  const resume = flags.resume === true;
+  const checkpoint = join(outDir, `${spec.id}.checkpoint.jsonl`);
+  if (resume && !existsSync(checkpoint)) process.stderr.write(`onestep figure: --resume: no checkpoint at ${checkpoint}, starting from the first point\n`);
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;
   try {
-    fig = runSweep({ spec, n, trials, seed, outDir, resume: flags.resume === true, command, onProgress: progressBar });
+    fig = runSweep({ spec, n, trials, seed, outDir, resume, command, onProgress: progressBar });
   } catch (e) {
-    if ((e as Error).message.includes('belongs to another run')) throw new UsageError(`--resume: ${(e as Error).message}`);
+    if (e instanceof CheckpointError) throw new UsageError(`--resume: ${e.message}`);
     throw e;
   }
   await writeFigureFiles(fig, outDir);
@@ -82,23 +92,31 @@ export async function figureCommand(argv: string[]): Promise<number> {
 
 export async function renderCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, { help: { type: 'boolean', help: 'show this help' } });
-  if (flags.help || positionals.length !== 1) {
-    if (!flags.help) throw new UsageError('usage: onestep render DIR (re-makes <id>.svg and <id>.md from every <id>.json in DIR)');
-    process.stdout.write('Usage: onestep render DIR\n\nRe-make SVG and Markdown from the figure JSON files in DIR, without re-running anything.\n');
+  if (flags.help) {
+    process.stdout.write('Usage: onestep render DIR\n\nRe-make SVG and Markdown from the figure JSON files in DIR (and report.md, index.html from report.json), without re-running anything.\n');
     return 0;
   }
-  const dir = positionals[0];
-  if (!existsSync(dir)) throw new UsageError(`render: directory '${dir}' does not exist`);
-  let count = 0;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { schema?: string };
-    if (data.schema === 'onestep.figure/1') await writeFigureFiles(data as FigureResult, dir);
-    else if (data.schema === 'onestep.report/1') {
-      const figures = readdirSync(dir).filter((f) => f.endsWith('.svg') && f !== 'gaps.svg');
-      await writeReportFiles(data as Report, dir, figures);
-    } else continue;
-    count++;
+  const [dir, ...extra] = positionals;
+  if (dir === undefined) throw new UsageError('a directory is needed: onestep render DIR (re-makes <id>.svg and <id>.md from every <id>.json in DIR)');
+  refusePositionals(extra, 'render');
+  if (!existsSync(dir)) throw new UsageError(`directory '${dir}' does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`'${dir}' is not a directory (usage: onestep render DIR)`);
+  // Read and check every file first, so a bad one leaves nothing half re-made.
+  const figures: FigureResult[] = [];
+  const reports: Report[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const path = join(dir, file);
+    const data = readJsonFile(null, path);
+    const schema = (data as { schema?: unknown } | null)?.schema;
+    const problem = schema === 'onestep.figure/1' ? figureProblem(data) : schema === 'onestep.report/1' ? reportProblem(data) : undefined;
+    if (problem) throw new UsageError(`${path}: ${problem} (${String(schema)} JSON)`);
+    if (schema === 'onestep.figure/1') figures.push(data as FigureResult);
+    else if (schema === 'onestep.report/1') reports.push(data as Report);
   }
-  process.stdout.write(`rendered ${count} file(s) in ${dir}\n`);
+  if (figures.length + reports.length === 0) throw new UsageError(`no figure or report JSON in ${dir}`);
+  for (const fig of figures) await writeFigureFiles(fig, dir);
+  const svgs = readdirSync(dir).filter((f) => f.endsWith('.svg') && f !== 'gaps.svg');
+  for (const report of reports) await writeReportFiles(report, dir, svgs);
+  process.stdout.write(`rendered ${figures.length + reports.length} file(s) in ${dir}\n`);
   return 0;
 }

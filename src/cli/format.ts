@@ -3,11 +3,13 @@
 import type { Estimate, Summary, SurrogateSummary } from '../experiment/stats.ts';
 
 function fmt(e: Estimate, digits = 4): string {
+  if (!Number.isFinite(e.mean)) return '—';
   const m = e.mean.toPrecision(digits);
   return e.se === null ? m : `${m} ± ${e.se.toPrecision(2)}`;
 }
 
 function pct(e: Estimate): string {
+  if (!Number.isFinite(e.mean)) return '—';
   const m = `${(100 * e.mean).toFixed(2)}%`;
   return e.se === null ? m : `${m} ± ${(100 * e.se).toFixed(2)}%`;
 }
@@ -30,15 +32,18 @@ export function formatTrialTable(out: { config: Record<string, unknown>; trials:
   const classification = out.summary.nn.genZeroOne !== undefined;
   const header = ['model', 'train', 'gen', 'gap (gen)', 'gap (train)', ...(classification ? ['0-1 gen'] : [])];
   const rows: string[][] = [header];
+  const failures: string[] = [];
   const nn = out.summary.nn;
   rows.push(['nn', fmt(nn.train), fmt(nn.gen), '', '', ...(classification && nn.genZeroOne ? [fmt(nn.genZeroOne, 3)] : [])]);
   for (const [name, s] of Object.entries(out.summary)) {
     if (name === 'nn' || name === 'baseline' || name === 'lemma') continue;
     const ss = s as SurrogateSummary;
-    rows.push([name, fmt(ss.train), fmt(ss.gen), pct(ss.relGap), pct(ss.relGapTrain), ...(classification && ss.genZeroOne ? [fmt(ss.genZeroOne, 3)] : [])]);
+    if (ss.failures) failures.push(`${name} failed in ${ss.failures.trials} of ${t.length} trials: ${ss.failures.first}`);
+    rows.push([ss.failures ? `${name} (failed)` : name, fmt(ss.train), fmt(ss.gen), pct(ss.relGap), pct(ss.relGapTrain), ...(classification && ss.genZeroOne ? [fmt(ss.genZeroOne, 3)] : [])]);
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) lines.push(r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+  lines.push(...failures);
   lines.push('');
   const lemma = out.summary.lemma;
   if (lemma) lines.push(`gradient spike (SPEC §7): ‖uvᵀ‖ = ${fmt(lemma.spike)}, ‖Δ‖ = ${fmt(lemma.residual)}, ratio ‖Δ‖/‖uvᵀ‖ = ${fmt(lemma.ratio)}`);

@@ -6,7 +6,7 @@ import { degreeCommand } from './degree-command.ts';
 import { figureCommand, renderCommand } from './figure-command.ts';
 import { oracleCommand } from './oracle-command.ts';
 import { reportCommand } from './report-command.ts';
-import { isBadInput } from './errors.ts';
+import { badInputMessage, isBadInput } from './errors.ts';
 import { backendEnvError } from '../linalg/index.ts';
 import { trialCommand } from './trial-command.ts';
 
@@ -41,7 +41,9 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(MAIN_HELP);
-    return command === undefined ? 2 : 0;
+    if (command !== undefined) return 0;
+    process.stderr.write(`onestep: a command is needed (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
+    return 2;
   }
   const entry = COMMANDS[command];
   if (!entry) {
@@ -56,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.run(rest);
   } catch (e) {
     if (isBadInput(e)) {
-      process.stderr.write(`onestep ${command}: ${e.message}\n`);
+      process.stderr.write(`onestep ${command}: ${badInputMessage(e)}\n`);
       return 2;
     }
     const err = e as Error;

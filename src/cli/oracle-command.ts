@@ -12,7 +12,7 @@ import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFro
 import { firstLayerOfTrial, gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
 import { deApplicability } from '../../theorems/oracle-get-de.ts';
 import { isotropic } from '../../theorems/oracle-mei-montanari.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 import { configFromFlags, TRIAL_FLAGS } from './trial-command.ts';
 
@@ -93,7 +93,7 @@ function mmCommand(argv: string[]): number {
     process.stdout.write(MM_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep oracle mm --help)`);
+  refusePositionals(positionals, 'oracle mm');
   const act = choiceFlag(flags, 'act', 'relu', NONLINEAR);
   requireFlag(flags, 'psi1', 'ψ1 = k/n, a number > 0');
   requireFlag(flags, 'psi2', 'ψ2 = m/n, a number > 0');
@@ -225,13 +225,17 @@ function getDeCommand(argv: string[]): number {
     process.stdout.write(DE_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep oracle get-de --help)`);
+  refusePositionals(positionals, 'oracle get-de');
   const withDefaults: ParsedFlags = { components: '1', eta: '0', ...flags };
   const config = configFromFlags(withDefaults);
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 1, integer: true });
   const sizes = sizesOf(config);
   const { mixture, Fhat, step } = firstLayerOfTrial(config, seed);
   const de = deterministicEquivalent(Fhat, gaussianInputOf(mixture), activation(config.act), singleIndexTargetOf(config, mixture), sizes.m, config.lambda);
+  // A λ so small that 1 − df2/m rounds to 0 (k ≈ m, the interpolation peak) predicts an infinite error.
+  if (![de.kappa, de.gen, de.train, de.bias, de.variance].every(Number.isFinite)) {
+    throw new UsageError(`--lambda: '${config.lambda}' is not allowed (too small here: κ = ${de.kappa.toPrecision(3)} makes 1 − df2/m round to ${Number((1 - de.df2 / sizes.m).toPrecision(3))} and the predicted errors infinite; take a larger λ)`);
+  }
   const hyp = deApplicability(config);
   let simulation: { gen: number; genTestSet: number; train: number } | null = null;
   if (flags.simulate) {
@@ -287,14 +291,13 @@ function gmCommand(argv: string[]): number {
     process.stdout.write(GM_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep oracle gm-ridge --help)`);
+  refusePositionals(positionals, 'oracle gm-ridge');
   requireFlag(flags, 'alpha', 'α = samples/n, a number > 0');
   requireFlag(flags, 'lambda', 'λ, a number > 0');
   requireFlag(flags, 'delta', 'Δ, a number > 0');
   const alpha = numberFlag(flags, 'alpha', 0, { min: 0, minExclusive: true, max: 1e6 });
   const lambda = numberFlag(flags, 'lambda', 0, { min: 0, minExclusive: true, max: 1e9 });
-  const rho = numberFlag(flags, 'rho', 0.5, { min: 0, minExclusive: true, max: 1 });
-  if (rho >= 1) throw new UsageError(`--rho: '${String(flags.rho)}' is not allowed (a number in (0, 1))`);
+  const rho = numberFlag(flags, 'rho', 0.5, { min: 0, minExclusive: true, max: 1, maxExclusive: true });
   const delta = numberFlag(flags, 'delta', 0, { min: 0, minExclusive: true, max: 1e6 });
   const r = gmRidge({ alpha, lambda, rho, delta });
   const out = { error: r.error, bias: r.bias, overlap: r.overlap, q: r.q, iterations: r.iterations, status: r.status };
@@ -320,7 +323,8 @@ export function oracleCommand(argv: string[]): number {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(ORACLE_HELP);
-    return name === undefined ? 2 : 0;
+    if (name === undefined) throw new UsageError(`an oracle is needed (one of ${ORACLES.join(', ')}; see onestep oracle --help)`);
+    return 0;
   }
   switch (name) {
     case 'mm':

@@ -2,15 +2,17 @@
 // controls), then write DIR/report.json (the source of truth, versioned), DIR/report.md and
 // DIR/index.html with gap-vs-n charts. `onestep render DIR` re-makes the Markdown, HTML and
 // SVG from the JSON alone.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
+import { formatGap } from '../experiment/verdict.ts';
 import { linalg } from '../linalg/index.ts';
 import { toSvg } from '../report/render.ts';
+import { list, nullable, num, obj, oneOf, optional, shapeProblem, str } from '../report/shape.ts';
 import type * as vl from 'vega-lite';
-import { choiceFlag, type FlagTable, helpText, numberFlag, parseFlags, progress } from './args.ts';
+import { choiceFlag, ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, refusePositionals } from './args.ts';
 
 const FLAGS: FlagTable = {
   tier: { type: 'string', value: 'T', help: 'quick | standard | stress', default: 'quick' },
@@ -44,6 +46,36 @@ export interface Report {
   power: { rejected: number; controls: number };
   falseAlarms: { rejected: number; claims: number };
   findings: { theorem: string; example: string; reasons: string[]; replay: string }[];
+}
+
+/** What rendering a report reads from its JSON. */
+const REPORT_JSON = obj({
+  schema: oneOf('onestep.report/1'),
+  createdAt: str,
+  tier: str,
+  seed: num,
+  machine: obj({ platform: str, cpu: str, cores: num, node: str, backend: str }),
+  power: obj({ rejected: num, controls: num }),
+  falseAlarms: obj({ rejected: num, claims: num }),
+  entries: list(
+    obj({
+      theorem: str,
+      example: str,
+      kind: oneOf('claim', 'negative-control'),
+      surrogate: optional(nullable(str)),
+      expected: str,
+      verdict: str,
+      reasons: list(str),
+      tolerance: str,
+      ladder: list(obj({ n: num, tolerance: num, relGap: obj({ mean: nullable(num), lo: nullable(num), hi: nullable(num) }) })),
+    }),
+  ),
+  findings: list(obj({ theorem: str, example: str, reasons: list(str), replay: str })),
+});
+
+/** What is wrong with report JSON read back from disk (its first bad field), or undefined. */
+export function reportProblem(data: unknown): string | undefined {
+  return shapeProblem(REPORT_JSON, data);
 }
 
 function packageVersions(): Record<string, string> {
@@ -133,7 +165,7 @@ export function reportMarkdown(r: Report): string {
   ];
   for (const e of r.entries) {
     const top = e.ladder[e.ladder.length - 1];
-    const gap = top && top.tolerance > 0 ? `${(100 * top.relGap.mean).toFixed(2)}% [${(100 * top.relGap.lo).toFixed(2)}, ${(100 * top.relGap.hi).toFixed(2)}]` : '—';
+    const gap = top && top.tolerance > 0 ? formatGap(top.relGap) : '—';
     lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | ${e.expected} | **${e.verdict}** | ${gap} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
   }
   lines.push('', '## Reasons', '');
@@ -179,15 +211,15 @@ export async function writeReportFiles(r: Report, dir: string, figures: string[]
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv, FLAGS);
+  const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
     process.stdout.write(REPORT_HELP);
     return 0;
   }
+  refusePositionals(positionals, 'report');
   const tier = choiceFlag(flags, 'tier', 'quick', Object.keys(TIERS) as Tier[]);
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
-  const dir = flags.out === undefined ? 'out/report' : String(flags.out);
-  mkdirSync(dir, { recursive: true });
+  const dir = ensureOutputDir('--out', flags.out === undefined ? 'out/report' : String(flags.out));
   const report = buildReport(tier, seed, progress);
   progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

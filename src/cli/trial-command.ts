@@ -1,5 +1,5 @@
 // `onestep trial`: run trials of the network and its surrogates on shared draws.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_CONFIG,
@@ -22,8 +22,21 @@ import { networkFeatureMap } from '../model/features.ts';
 import { gradientStep, stepFirstLayer } from '../model/network.ts';
 import { rootStream } from '../random/stream.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, type ParsedFlags, parseFlags } from './args.ts';
-import { UsageError } from './errors.ts';
+import {
+  choiceFlag,
+  ensureOutputDir,
+  type FlagTable,
+  helpText,
+  numberFlag,
+  numberListFlag,
+  type NumberRange,
+  progress,
+  type ParsedFlags,
+  parseFlags,
+  readJsonFile,
+  refusePositionals,
+} from './args.ts';
+import { fieldsOfFile, UsageError } from './errors.ts';
 import { formatTrialTable } from './format.ts';
 
 const D = DEFAULT_CONFIG;
@@ -82,6 +95,16 @@ export const TRIAL_HELP = helpText(
   ],
 );
 
+// The ranges of validateConfig, shared by the flags and --load-npy (flags or meta.json).
+const LAMBDA_RANGE: NumberRange = { min: 0, minExclusive: true, max: 1e6 };
+const ETA_RANGE: NumberRange = { min: 0, max: 1e9 };
+
+/** The flags --load-npy uses; any other flag would be silently ignored, so it is refused. */
+const LOAD_NPY_FLAGS = ['load-npy', 'act', 'lambda', 'eta', 'json', 'backend', 'help'];
+
+/** Keys `onestep trial --json` adds to the configuration in its `config` object. */
+export const TRIAL_JSON_CONFIG_EXTRAS = ['sizes', 'thetaValue', 'etaValue', 'surrogates', 'degreeCap', 'seed', 'trials'] as const;
+
 /** The experiment configuration the flags describe (validated). */
 export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
   const components = numberFlag(flags, 'components', D.components, { min: 1, max: 20, integer: true });
@@ -100,7 +123,7 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
     targetAct: choiceFlag(flags, 'target-act', D.targetAct, TARGET_ACTIVATIONS),
     beta: numberFlag(flags, 'beta', D.beta, { min: 0, max: 1 }),
     alpha: numberFlag(flags, 'alpha', D.alpha, { min: 0, max: 1 }),
-    lambda: numberFlag(flags, 'lambda', D.lambda, { min: 0, minExclusive: true, max: 1e6 }),
+    lambda: numberFlag(flags, 'lambda', D.lambda, LAMBDA_RANGE),
     components,
     rho: expandRho(rhoValues, components),
     rank: numberFlag(flags, 'rank', D.rank, { min: 0, max: 50, integer: true }),
@@ -110,7 +133,7 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
     task: choiceFlag(flags, 'task', D.task, TASKS),
     noise: numberFlag(flags, 'noise', D.noise, { min: 0, max: 1000 }),
     meanNorm: numberFlag(flags, 'mean-norm', D.meanNorm, { min: 0, max: 1000 }),
-    eta: flags.eta === undefined ? null : numberFlag(flags, 'eta', 0, { min: 0, max: 1e9 }),
+    eta: flags.eta === undefined ? null : numberFlag(flags, 'eta', 0, ETA_RANGE),
     stepScale: choiceFlag(flags, 'step-scale', D.stepScale, STEP_SCALES),
     targetLinear: flags['target-linear'] === undefined ? null : numberFlag(flags, 'target-linear', 0, { min: -1000, max: 1000 }),
     targetNonlinear: numberFlag(flags, 'target-nonlinear', 0, { min: -1000, max: 1000 }),
@@ -121,7 +144,7 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
 function saveTrialArrays(dir: string, trial: TrialResult, config: ExperimentConfig): void {
   const a = trial.arrays;
   if (!a) throw new Error('trial arrays were not kept');
-  mkdirSync(dir, { recursive: true });
+  ensureOutputDir('--save-npy', dir);
   const mat = (name: string, m: { rows: number; cols: number; data: Float64Array }): void =>
     writeNpy(join(dir, `${name}.npy`), [m.rows, m.cols], m.data);
   const vec = (name: string, v: Float64Array): void => writeNpy(join(dir, `${name}.npy`), [v.length], v);
@@ -157,13 +180,13 @@ function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, un
     return p;
   };
   if (!existsSync(dir)) throw new UsageError(`--load-npy: directory '${dir}' does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--load-npy: '${dir}' is not a directory`);
   const metaPath = join(dir, 'meta.json');
-  const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>) : {};
-  const act = choiceFlag(flags, 'act', (meta.act as ActivationName) ?? 'relu', ACTIVATION_NAMES);
-  const lambda = numberFlag(flags, 'lambda', typeof meta.lambda === 'number' ? meta.lambda : D.lambda, { min: 0, minExclusive: true });
-  const etaMeta = typeof meta.eta === 'number' ? meta.eta : undefined;
-  if (flags.eta === undefined && etaMeta === undefined) throw new UsageError('--load-npy: give --eta (no meta.json with eta in the directory)');
-  const eta = numberFlag(flags, 'eta', etaMeta ?? 0, { min: 0 });
+  const meta = existsSync(metaPath) ? readMeta(metaPath) : {};
+  const act = choiceFlag(flags, 'act', meta.act ?? 'relu', ACTIVATION_NAMES);
+  const lambda = numberFlag(flags, 'lambda', meta.lambda ?? D.lambda, LAMBDA_RANGE);
+  if (flags.eta === undefined && meta.eta === undefined) throw new UsageError('--load-npy: give --eta (no meta.json with eta in the directory)');
+  const eta = numberFlag(flags, 'eta', meta.eta ?? 0, ETA_RANGE);
   const started = performance.now();
   const Xs = readMatrix(need('X_step.npy'));
   const ys = readVector(need('y_step.npy'));
@@ -193,7 +216,7 @@ function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, un
   const unused = rootStream(0);
   const { scored, halfVarY } = fitAndScore([networkFeatureMap(sigma)], Fhat, ridgeSet, arraySource(testSet), lambda, false, () => unused);
   const trial: TrialResult = {
-    seed: typeof meta.seed === 'number' ? meta.seed : 0,
+    seed: meta.seed ?? 0,
     seconds: (performance.now() - started) / 1000,
     nn: scored[0].errors,
     surrogates: {},
@@ -203,13 +226,31 @@ function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, un
   return { config: { source: dir, act, lambda, eta, n, k: F0.rows, m: X.rows, mStep: Xs.rows, mTest: Xt.rows }, trials: [trial] };
 }
 
+/**
+ * meta.json of a --save-npy directory: the fields --load-npy uses (act, lambda, eta, seed),
+ * checked against the ranges of the flags; refused with the file and the field otherwise.
+ */
+function readMeta(path: string): { act?: ActivationName; lambda?: number; eta?: number; seed?: number } {
+  const label = `--load-npy: ${path}`;
+  const raw = readJsonFile('--load-npy', path);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${label}: not a JSON object (${JSON.stringify(raw)})`);
+  const meta = raw as Record<string, unknown>;
+  const given = Object.fromEntries((['act', 'lambda', 'eta'] as const).filter((k) => meta[k] !== undefined).map((k) => [k, meta[k]]));
+  // eta: null in the file would mean "the scaling" to validateConfig; here it must be a number.
+  if (given.eta === null) throw new UsageError(`${label}: eta: null is not allowed (a learning rate in [0, 1e9])`);
+  fieldsOfFile(label, () => validateConfig({ ...D, ...given } as ExperimentConfig));
+  const seed = meta.seed;
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && (seed as number) >= 0)) throw new UsageError(`${label}: seed: ${JSON.stringify(seed)} is not allowed (an integer ≥ 0)`);
+  return { ...(given as { act?: ActivationName; lambda?: number; eta?: number }), seed: seed as number | undefined };
+}
+
 export function trialCommand(argv: string[]): number {
   const { flags, positionals } = parseFlags(argv, TRIAL_FLAGS);
   if (flags.help) {
     process.stdout.write(TRIAL_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (see onestep trial --help)`);
+  refusePositionals(positionals, 'trial');
   if (flags.backend !== undefined) {
     try {
       useBackend(String(flags.backend));
@@ -218,6 +259,10 @@ export function trialCommand(argv: string[]): number {
     }
   }
   if (flags['load-npy'] !== undefined) {
+    const ignored = Object.keys(flags).filter((f) => flags[f] !== undefined && !LOAD_NPY_FLAGS.includes(f));
+    if (ignored.length > 0) {
+      throw new UsageError(`--load-npy does not use ${ignored.map((f) => `--${f}`).join(', ')} (it takes only ${LOAD_NPY_FLAGS.slice(1, -1).map((f) => `--${f}`).join(', ')})`);
+    }
     const { config, trials } = runLoaded(String(flags['load-npy']), flags);
     const out = { config, trials: trials.map(stripArrays), summary: summarise(trials) };
     process.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatTrialTable(out));
@@ -228,7 +273,7 @@ export function trialCommand(argv: string[]): number {
   const degreeCap = flags['degree-cap'] === undefined ? null : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
-  const saveDir = flags['save-npy'] === undefined ? null : String(flags['save-npy']);
+  const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']));
 
   const trials: TrialResult[] = [];
   for (let t = 0; t < trialsCount; t++) {
@@ -239,8 +284,18 @@ export function trialCommand(argv: string[]): number {
   }
   progress('');
   const { theta, eta } = scalings(config);
+  // Typed by the list, so `check --config` knows every key this output adds.
+  const extras: Record<(typeof TRIAL_JSON_CONFIG_EXTRAS)[number], unknown> = {
+    sizes: sizesOf(config),
+    thetaValue: theta,
+    etaValue: eta,
+    surrogates: surrogates.map((s) => s.name),
+    degreeCap,
+    seed,
+    trials: trialsCount,
+  };
   const out = {
-    config: { ...config, sizes: sizesOf(config), theta: config.theta, thetaValue: theta, etaValue: eta, surrogates: surrogates.map((s) => s.name), degreeCap, seed, trials: trialsCount },
+    config: { ...config, ...extras },
     trials,
     summary: summarise(trials),
   };

@@ -35,6 +35,8 @@ export interface SurrogateSummary extends ModelSummary {
   relGap: Estimate;
   /** The same for the training error. */
   relGapTrain: Estimate;
+  /** Trials in which the surrogate failed numerically (its estimates are then NaN, null in JSON), and the first reason. */
+  failures?: { trials: number; first: string };
 }
 
 export interface LemmaSummary {
@@ -70,6 +72,8 @@ export function summarise(trials: readonly TrialResult[]): Summary {
       relGapTrain: pick((t) => (t.surrogates[name].train - t.nn.train) / t.nn.train),
     };
     if (trials[0].nn.genZeroOne !== undefined) s.genZeroOne = pick((t) => t.surrogates[name].genZeroOne ?? NaN);
+    const failed = trials.filter((t) => t.surrogates[name].failure);
+    if (failed.length > 0) s.failures = { trials: failed.length, first: `${failed[0].surrogates[name].failure} (seed ${failed[0].seed})` };
     summary[name] = s;
   }
   return summary;

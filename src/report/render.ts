@@ -3,6 +3,7 @@
 // re-running anything.
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { estimate, list, nullable, num, obj, oneOf, optional, record, shapeProblem, str } from './shape.ts';
 import type { FigureResult, PointSummary } from './sweep.ts';
 
 type Row = Record<string, number | string | null>;
@@ -91,8 +92,49 @@ export async function toSvg(spec: vl.TopLevelSpec): Promise<string> {
   return view.toSVG();
 }
 
+/** What rendering a figure reads from its JSON. */
+const FIGURE_JSON = obj({
+  schema: oneOf('onestep.figure/1'),
+  id: str,
+  title: str,
+  n: num,
+  trialsPerPoint: num,
+  seed: num,
+  command: str,
+  spec: obj({ x: obj({ label: str }), y: optional(obj({ label: str })), metric: oneOf('gen', 'train') }),
+  points: list(
+    obj({
+      panel: str,
+      x: num,
+      y: nullable(num),
+      nn: obj({ train: estimate, gen: estimate }),
+      surrogates: record(obj({ train: estimate, gen: estimate, relGap: estimate, relGapTrain: estimate })),
+      halfVarY: estimate,
+    }),
+  ),
+});
+
+/** What is wrong with figure JSON read back from disk (its first bad field), or undefined. */
+export function figureProblem(data: unknown): string | undefined {
+  const problem = shapeProblem(FIGURE_JSON, data);
+  if (problem) return problem;
+  // Every point must have the surrogates of the first (the table's columns).
+  const points = (data as FigureResult).points;
+  const names = Object.keys(points[0]?.surrogates ?? {});
+  for (let i = 0; i < points.length; i++) {
+    const missing = names.find((name) => !Object.hasOwn(points[i].surrogates, name));
+    if (missing) return `points[${i}].surrogates has no '${missing}' (points[0] has)`;
+  }
+  return undefined;
+}
+
+/** A number as text; '—' for a NaN or infinity (written to JSON as null). */
+function numText(x: number | null, digits: number): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toPrecision(digits) : '—';
+}
+
 function fmt(e: { mean: number; se: number | null }, digits = 4): string {
-  return e.se === null ? e.mean.toPrecision(digits) : `${e.mean.toPrecision(digits)} ± ${e.se.toPrecision(2)}`;
+  return e.se === null ? numText(e.mean, digits) : `${numText(e.mean, digits)} ± ${numText(e.se, 2)}`;
 }
 
 /** The paired relative gap of the figure's own metric (training error for fig6). */
@@ -100,8 +142,10 @@ function gapOf(s: PointSummary['surrogates'][string], metric: 'gen' | 'train'): 
   return metric === 'train' ? s.relGapTrain : s.relGap;
 }
 
+/** A gap in percent; its standard error is '—' with one trial (se: null), not a made-up 0. */
 function pct(e: { mean: number; se: number | null }): string {
-  return `${(100 * e.mean).toFixed(1)}% ± ${(100 * (e.se ?? 0)).toFixed(1)}%`;
+  const p = (x: number | null): string => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+  return `${p(e.mean)} ± ${p(e.se)}`;
 }
 
 export function figureMarkdown(fig: FigureResult): string {

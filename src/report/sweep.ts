@@ -8,6 +8,7 @@ import { estimate, type Estimate } from '../experiment/stats.ts';
 import { runTrial } from '../experiment/trial.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
 import type { FigureSpec } from './figures.ts';
+import { list, nullable, num, obj, optional, record, type Shape, shapeProblem, str } from './shape.ts';
 
 export interface TrialRecord {
   seed: number;
@@ -88,9 +89,28 @@ interface CheckpointHeader {
   header: { id: string; n: number; trials: number; seed: number; surrogates?: string };
 }
 
-function readCheckpoint(path: string, expected: CheckpointHeader['header']): Map<string, PointRecord> {
+/** A checkpoint that cannot be resumed (another run's, or a damaged line): bad input, not a bug. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+// Errors of a model in one trial (null: a NaN or overflow, written by JSON as null).
+const ERRORS: Shape = obj({ train: nullable(num), gen: nullable(num), genZeroOne: optional(nullable(num)) });
+const POINT_RECORD: Shape = obj({
+  key: str,
+  panel: str,
+  x: num,
+  y: nullable(num),
+  trials: list(obj({ seed: num, seconds: num, nn: ERRORS, surrogates: record(ERRORS), halfVarY: nullable(num) })),
+});
+
+function readCheckpoint(path: string, expected: CheckpointHeader['header'], planKeys: ReadonlySet<string>): Map<string, PointRecord> {
   const done = new Map<string, PointRecord>();
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const refuse = (i: number, why: string): CheckpointError => new CheckpointError(`${path}: line ${i + 1} ${why}; use another --out or drop --resume`);
   lines.forEach((line, i) => {
     let obj: unknown;
     try {
@@ -98,16 +118,21 @@ function readCheckpoint(path: string, expected: CheckpointHeader['header']): Map
     } catch {
       // A run killed mid-write leaves at most a partial last line: drop it and redo that point.
       if (i === lines.length - 1) return;
-      throw new Error(`${path}: line ${i + 1} is not JSON`);
+      throw refuse(i, 'is not JSON');
     }
     if (i === 0) {
-      const h = (obj as CheckpointHeader).header;
-      if (!h || h.id !== expected.id || h.n !== expected.n || h.trials !== expected.trials || h.seed !== expected.seed || h.surrogates !== expected.surrogates) {
-        throw new Error(`${path} belongs to another run (${JSON.stringify(h)}); use another --out or drop --resume`);
+      const h = (obj as Partial<CheckpointHeader> | null)?.header;
+      if (h === null || typeof h !== 'object') throw refuse(i, 'is not a checkpoint header ({"header": {id, n, trials, seed, surrogates}})');
+      if (h.id !== expected.id || h.n !== expected.n || h.trials !== expected.trials || h.seed !== expected.seed || h.surrogates !== expected.surrogates) {
+        throw new CheckpointError(`${path} belongs to another run (${JSON.stringify(h)}, this run is ${JSON.stringify(expected)}); use another --out or drop --resume`);
       }
       return;
     }
+    const problem = shapeProblem(POINT_RECORD, obj);
+    if (problem) throw refuse(i, `is not a finished point: ${problem}`);
     const p = obj as PointRecord;
+    if (!planKeys.has(p.key)) throw refuse(i, `is a point this figure does not have (key ${JSON.stringify(p.key)})`);
+    if (p.trials.length !== expected.trials) throw refuse(i, `has ${p.trials.length} trials, the run ${expected.trials}`);
     done.set(p.key, p);
   });
   return done;
@@ -134,7 +159,7 @@ export function runSweep(opts: SweepOptions): FigureResult {
   const checkpoint = join(opts.outDir, `${spec.id}.checkpoint.jsonl`);
   const header = { id: spec.id, n: opts.n, trials: opts.trials, seed: opts.seed, surrogates: spec.surrogates.join(',') };
   let done = new Map<string, PointRecord>();
-  if (opts.resume && existsSync(checkpoint)) done = readCheckpoint(checkpoint, header);
+  if (opts.resume && existsSync(checkpoint)) done = readCheckpoint(checkpoint, header, new Set(plan.map((p) => p.key)));
   else writeFileSync(checkpoint, `${JSON.stringify({ header })}\n`);
   // Rewrite a clean checkpoint (drops a partial last line) before appending.
   if (opts.resume && existsSync(checkpoint)) {
