@@ -2,6 +2,7 @@
 // unconditional model without spikes, and the gradient-spike lemma's measurement.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { estimate } from '../src/experiment/stats.ts';
 import { DEFAULT_CONFIG, validateConfig } from '../src/data/config.ts';
 import { buildMixture } from '../src/data/mixture.ts';
 import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
@@ -82,20 +83,21 @@ describe('zero spike: the conditional model reduces to the unconditional one', (
 
 describe('gradient-spike lemma (SPEC §7)', () => {
   it('the ratio ‖Δ‖/‖uvᵀ‖ is reported per trial and decreases from n = 100 to n = 400 at α = ½', () => {
-    const ratioAt = (n: number): number => {
+    const ratiosAt = (n: number): number[] => {
       const config = validateConfig({ ...DEFAULT_CONFIG, n });
-      let s = 0;
-      for (let seed = 1; seed <= 3; seed++) {
+      return [1, 2, 3, 4].map((seed) => {
         const r = runTrial({ config, seed, surrogates: parseSurrogateList('none'), degreeCap: null, lemma: true });
         expect(r.lemma?.converged).toBe(true);
         expect(r.lemma!.spike).toBeGreaterThan(0);
-        s += r.lemma!.ratio / 3;
-      }
-      return s;
+        return r.lemma!.ratio;
+      });
     };
-    const small = ratioAt(100);
-    const large = ratioAt(400);
-    expect(large).toBeLessThan(small);
+    const small = estimate(ratiosAt(100));
+    const large = estimate(ratiosAt(400));
+    // Independent seeds at each n: the decrease must exceed 3 standard errors of the difference
+    // of the two means (a fluke passes with probability ~0.1%).
+    const seDiff = Math.hypot(small.se!, large.se!);
+    expect(small.mean - large.mean, `ratio ${small.mean} ± ${small.se} at n = 100, ${large.mean} ± ${large.se} at n = 400`).toBeGreaterThan(3 * seDiff);
   });
 });
 
