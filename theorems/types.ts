@@ -29,6 +29,12 @@ export interface PinnedExample {
   /** What the checker is expected to answer, and why (a finding, a negative control …). */
   expect: Verdict;
   why: string;
+  /**
+   * A true claim the standard tier (ladder to n = 800, 12 trials) is known not to decide, and
+   * why (with the finding): the suite then asserts 'inconclusive' there, so a change that
+   * decides it (or rejects it) is noticed. Absent: the standard tier must answer `expect`.
+   */
+  undecidedAtStandard?: string;
 }
 
 export interface Theorem {
