@@ -156,6 +156,7 @@ describe('the trend of the gap in log n', () => {
         });
         const t = fitTrend(points)!;
         expect(t.slope).toBeCloseTo(slope, 12);
+        expect(t.intercept).toBeCloseTo(offset, 10);
         expect(t.lo).toBeLessThan(slope);
         expect(t.hi).toBeGreaterThan(slope);
       }),

@@ -119,34 +119,45 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
   };
 }
 
+/**
+ * One panel per theorem: each pinned claim and negative control as points (mean) with bars
+ * (95% interval), its fitted trend in log n as a dashed line (the weighted fit the verdict
+ * reports), and the grey band ±tol(n). Controls sit far outside the band, so the y axis is
+ * symlog; each panel has its own.
+ */
 function gapChart(report: Report): vl.TopLevelSpec {
-  const rows = report.entries.flatMap((e) =>
-    e.ladder.map((r) => ({
-      series: `${e.theorem} · ${e.example}${e.surrogate ? ` (${e.surrogate})` : ''}`,
-      kind: e.kind,
-      n: r.n,
-      gap: r.relGap.mean,
-      lo: r.relGap.lo,
-      hi: r.relGap.hi,
-      tol: r.tolerance,
-      negTol: -r.tolerance,
-    })),
+  const label = (e: Report['entries'][number]) => `${e.kind === 'claim' ? 'claim' : 'control'}: ${e.example}${e.surrogate ? ` (${e.surrogate})` : ''}`;
+  const points = report.entries.flatMap((e) =>
+    e.ladder.map((r) => ({ part: 'point', theorem: e.theorem, series: label(e), n: r.n, gap: r.relGap.mean, lo: r.relGap.lo, hi: r.relGap.hi, tol: r.tolerance, negTol: -r.tolerance })),
   ).filter((r) => r.tol > 0 && Number.isFinite(r.lo) && Number.isFinite(r.hi));
+  const charted = new Set(points.map((p) => `${p.theorem}|${p.series}`));
+  const trends = report.entries.flatMap((e) => {
+    // Reports written before the intercept was recorded have no line to draw.
+    if (!e.trend || !Number.isFinite(e.trend.intercept) || e.ladder.length < 2 || !charted.has(`${e.theorem}|${label(e)}`)) return [];
+    const { slope, intercept } = e.trend;
+    return [e.ladder[0].n, e.ladder[e.ladder.length - 1].n].map((n) => ({ part: 'trend', theorem: e.theorem, series: label(e), n, fit: intercept + slope * Math.log(n) }));
+  });
+  // One dataset, so that the facet splits the trend lines by theorem too; each layer filters its part.
+  const only = (part: string) => [{ filter: `datum.part === '${part}'` }];
+  const x = { field: 'n', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'n' } as const;
+  const y = (field: string) => ({ field, type: 'quantitative', scale: { type: 'symlog', constant: 0.01 }, title: 'relative gap (E_s − E_nn)/E_nn' }) as const;
+  const color = { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 420, orient: 'right' } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Paired relative gap of the generalisation error against n', subtitle: 'points: mean; bars: 95% interval; grey band: ±tol(n)' },
-    data: { values: rows },
-    facet: { row: { field: 'kind', type: 'nominal', title: null } },
+    title: { text: 'Paired relative gap of the generalisation error against n, per theorem', subtitle: 'points: mean; bars: 95% interval; dashed: fitted trend in log n; grey band: ±tol(n)' },
+    data: { values: [...points, ...trends] },
+    facet: { row: { field: 'theorem', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
-      width: 520,
-      height: 220,
+      width: 420,
+      height: 160,
       layer: [
-        { mark: { type: 'area', opacity: 0.15, color: 'grey' }, encoding: { x: { field: 'n', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'n' }, y: { field: 'negTol', type: 'quantitative', title: 'relative gap (E_s − E_nn)/E_nn' }, y2: { field: 'tol' } } },
-        { mark: 'rule', encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: 'check', legend: { labelLimit: 480, orient: 'bottom', columns: 1 } } } },
-        { mark: { type: 'line', point: true }, encoding: { x: { field: 'n', type: 'quantitative' }, y: { field: 'gap', type: 'quantitative', scale: { type: 'symlog' } }, color: { field: 'series', type: 'nominal' } } },
+        { transform: only('point'), mark: { type: 'area', opacity: 0.15, color: 'grey' }, encoding: { x, y: y('negTol'), y2: { field: 'tol' } } },
+        { transform: only('point'), mark: 'rule', encoding: { x, y: y('lo'), y2: { field: 'hi' }, color } },
+        { transform: only('point'), mark: { type: 'point', filled: true }, encoding: { x, y: y('gap'), color } },
+        { transform: only('trend'), mark: { type: 'line', strokeDash: [4, 3] }, encoding: { x, y: y('fit'), color } },
       ],
     },
-    resolve: { scale: { y: 'independent' } },
+    resolve: { scale: { y: 'independent', color: 'independent' } },
   } as vl.TopLevelSpec;
 }
 

@@ -50,6 +50,8 @@ export interface Trend {
   slope: number;
   lo: number;
   hi: number;
+  /** The fitted gap at log n = 0, so that gap(n) = intercept + slope·log n can be drawn. */
+  intercept: number;
 }
 
 export interface Decision {
@@ -83,7 +85,7 @@ export function fitTrend(points: { n: number; gap: GapSummary }[]): Trend | null
   const slope = (sw * sxy - sx * sy) / det;
   const seSlope = Math.sqrt(sw / det);
   const z = usable.length > 2 ? t95(usable.length - 2) : 1.96;
-  return { slope, lo: slope - z * seSlope, hi: slope + z * seSlope };
+  return { slope, lo: slope - z * seSlope, hi: slope + z * seSlope, intercept: (sy - slope * sx) / sw };
 }
 
 function judge(gap: GapSummary, tol: number): Verdict {
