@@ -33,6 +33,8 @@ export interface ReportEntry extends CheckReport {
   expected: string;
   kind: 'claim' | 'negative-control';
   why: string;
+  /** Why the standard tier is known not to decide this claim (a finding), when it is. */
+  knownUndecided?: string;
 }
 
 export interface Report {
@@ -96,7 +98,7 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
     for (const [kind, list] of [['claim', t.pinned], ['negative-control', t.negativeControls]] as const) {
       for (const ex of list) {
         const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
-        entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why });
+        entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why, ...(ex.undecidedAtStandard ? { knownUndecided: ex.undecidedAtStandard } : {}) });
       }
     }
   }
@@ -161,6 +163,11 @@ function gapChart(report: Report): vl.TopLevelSpec {
   } as vl.TopLevelSpec;
 }
 
+/** The expected answer, marked where a finding says the standard tier cannot decide it. */
+function expectedText(e: ReportEntry): string {
+  return e.knownUndecided ? `${e.expected} (undecided at n ≤ 800, known)` : e.expected;
+}
+
 export function reportMarkdown(r: Report): string {
   const lines = [
     `# onestep report (${r.tier} tier)`,
@@ -177,10 +184,10 @@ export function reportMarkdown(r: Report): string {
   for (const e of r.entries) {
     const top = e.ladder[e.ladder.length - 1];
     const gap = top && top.tolerance > 0 ? formatGap(top.relGap) : '—';
-    lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | ${e.expected} | **${e.verdict}** | ${gap} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
+    lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | ${expectedText(e)} | **${e.verdict}** | ${gap} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
   }
   lines.push('', '## Reasons', '');
-  for (const e of r.entries) lines.push(`- **${e.theorem} · ${e.example}**: ${e.reasons.join('; ')}`);
+  for (const e of r.entries) lines.push(`- **${e.theorem} · ${e.example}**: ${e.reasons.join('; ')}${e.knownUndecided ? ` — known: ${e.knownUndecided}` : ''}`);
   lines.push('', '## Findings', '');
   if (r.findings.length === 0) lines.push('None at this tier.');
   for (const f of r.findings) lines.push(`- ${f.theorem} · ${f.example}: ${f.reasons.join('; ')} — replay: \`${f.replay}\``);
@@ -194,7 +201,7 @@ function escapeHtml(s: string): string {
 
 export function reportHtml(r: Report, svg: string, figures: string[]): string {
   const rows = r.entries
-    .map((e) => `<tr class="${e.verdict}"><td>${escapeHtml(e.theorem)}</td><td>${escapeHtml(e.example)}</td><td>${e.kind}</td><td>${escapeHtml(e.surrogate ?? '—')}</td><td>${e.expected}</td><td><b>${e.verdict}</b></td><td>${escapeHtml(e.reasons[0] ?? '')}</td></tr>`)
+    .map((e) => `<tr class="${e.verdict}"><td>${escapeHtml(e.theorem)}</td><td>${escapeHtml(e.example)}</td><td>${e.kind}</td><td>${escapeHtml(e.surrogate ?? '—')}</td><td>${escapeHtml(expectedText(e))}</td><td><b>${e.verdict}</b></td><td>${escapeHtml(e.reasons[0] ?? '')}</td></tr>`)
     .join('\n');
   const figs = figures.map((f) => `<figure><img src="${f}" alt="${f}"><figcaption>${f}</figcaption></figure>`).join('\n');
   return `<!doctype html>
