@@ -19,9 +19,9 @@ interface Run {
 }
 
 /** The command as a user runs it; killed after `timeout` ms (a hang fails the case, not the suite). */
-function cli(args: string[], timeout = 30_000): Promise<Run> {
+function cli(args: string[], timeout = 30_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, ONESTEP_PROGRESS: '0' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout, env: { ...process.env, ONESTEP_PROGRESS: '0', ...env } }, (err, stdout, stderr) => {
       const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       done({ status, stdout, stderr });
     });
@@ -198,5 +198,12 @@ describe.concurrent('bad input on the command line', () => {
     const help = await cli(['trial', '-h']);
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toContain('Usage: onestep trial');
+  });
+});
+
+describe('environment variables', () => {
+  it('a bad ONESTEP_THREADS or ONESTEP_BACKEND is refused, not silently ignored', async () => {
+    expectBadInput(await cli(['trial', '--n', '40', '--trials', '1'], 30_000, { ONESTEP_THREADS: 'abc' }), 'ONESTEP_THREADS', "'abc'", '[1, 256]');
+    expectBadInput(await cli(['trial', '--n', '40', '--trials', '1'], 30_000, { ONESTEP_BACKEND: 'gpu' }), 'ONESTEP_BACKEND', "'gpu'");
   });
 });

@@ -40,9 +40,16 @@ export function linalg(): LinalgBackend {
 
 // ONESTEP_BACKEND picks the backend for every command and test run (e.g. to compare them). An
 // unknown name is not thrown here (at import, that would be a stack trace): the CLI reports it.
+// ONESTEP_THREADS is read by the native kernels themselves, which ignore a value they cannot
+// parse; refuse it here instead, so a typo does not silently run on every core.
 const requested = process.env.ONESTEP_BACKEND;
+const threads = process.env.ONESTEP_THREADS;
 export const backendEnvError: string | null =
-  requested && !backends.has(requested) ? `ONESTEP_BACKEND: '${requested}' is not allowed (one of ${backendNames().join(', ')})` : null;
+  requested && !backends.has(requested)
+    ? `ONESTEP_BACKEND: '${requested}' is not allowed (one of ${backendNames().join(', ')})`
+    : threads !== undefined && !(/^\d+$/.test(threads) && Number(threads) >= 1 && Number(threads) <= 256)
+      ? `ONESTEP_THREADS: '${threads}' is not allowed (an integer in [1, 256])`
+      : null;
 if (requested && !backendEnvError) useBackend(requested);
 
 export type { LinalgBackend } from './backend.ts';
