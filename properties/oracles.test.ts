@@ -486,7 +486,13 @@ describe('Gaussian-mixture ridge formula', () => {
         numRuns: 200,
         // Found by the stress tier (2026-11-30): the iteration's residual stalled at 1.02e-13,
         // the rounding floor of the map there, just above a 1e-13 tolerance ('max-iterations').
-        examples: [[{ alpha: 1.8, logLambda: Math.log10(0.0017916072175753863), rho: 0.25, delta: 0.2484891585761981 }]],
+        // Two more (2026-11-30): a rounding-level 2-cycle the damping never broke (α = 2.27), and
+        // a slow map left crawling after an early halving of the damping (α = 0.76, λ = 1e-3).
+        examples: [
+          [{ alpha: 1.8, logLambda: Math.log10(0.0017916072175753863), rho: 0.25, delta: 0.2484891585761981 }],
+          [{ alpha: 2.2725, logLambda: Math.log10(0.00478918784819062), rho: 0.2657879760230104, delta: 0.2565589799634626 }],
+          [{ alpha: 0.7602393163773238, logLambda: -2.999999997927093, rho: 0.22058812171241335, delta: 1.6493228555112054 }],
+        ],
       },
     );
   });

@@ -55,13 +55,24 @@ export function dampedFixedPoint(
   if (!finiteWithin(x, bound)) return { value: x, status: 'diverged', iterations: 0, residual: Infinity };
   let d = damping;
   let previous = Infinity;
+  let previousStep: Float64Array | null = null;
   for (let it = 1; it <= maxIterations; it++) {
     const fx = map(x);
     if (!finiteWithin(fx, bound)) return { value: x, status: 'diverged', iterations: it, residual: Infinity };
     const residual = relativeResidual(x, fx);
     if (residual <= tolerance) return { value: fx, status: 'converged', iterations: it, residual };
-    if (residual > previous) d = Math.max(minDamping, d / 2);
+    // Halve the damping when the residual grows, and when the step reverses direction without
+    // halving the residual: an oscillating mode (Jacobian eigenvalue near −1/d + 1) that would
+    // otherwise crawl for thousands of steps or stall on a rounding-level 2-cycle.
+    const step = fx.map((v, i) => v - x[i]);
+    let turn = 0;
+    if (previousStep) for (let i = 0; i < step.length; i++) turn += step[i] * previousStep[i];
+    if (residual > previous || (turn < 0 && residual > 0.5 * previous)) d = Math.max(minDamping, d / 2);
+    // …and let it grow back while steps keep their direction and the residual falls: a halving
+    // forced by an early transient must not leave a slowly contracting map crawling at d = 1e-3.
+    else if (turn >= 0 && residual < previous) d = Math.min(1, 1.25 * d);
     previous = residual;
+    previousStep = step;
     const next = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) next[i] = (1 - d) * x[i] + d * fx[i];
     x = next;
