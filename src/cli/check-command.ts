@@ -4,6 +4,7 @@
 import { ConfigError, type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
+import { isObject } from '../report/shape.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
@@ -39,7 +40,6 @@ export const CHECK_HELP = helpText(
   ],
 );
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * A configuration file: an object of configuration keys (missing ones take the defaults), or

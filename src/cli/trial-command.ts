@@ -38,6 +38,7 @@ import {
 } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { formatTrialTable } from './format.ts';
+import { isObject } from '../report/shape.ts';
 
 const D = DEFAULT_CONFIG;
 
@@ -233,8 +234,8 @@ function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, un
 function readMeta(path: string): { act?: ActivationName; lambda?: number; eta?: number; seed?: number } {
   const label = `--load-npy: ${path}`;
   const raw = readJsonFile('--load-npy', path);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${label}: not a JSON object (${JSON.stringify(raw)})`);
-  const meta = raw as Record<string, unknown>;
+  if (!isObject(raw)) throw new UsageError(`${label}: not a JSON object (${JSON.stringify(raw)})`);
+  const meta = raw;
   const given = Object.fromEntries((['act', 'lambda', 'eta'] as const).filter((k) => meta[k] !== undefined).map((k) => [k, meta[k]]));
   // eta: null in the file would mean "the scaling" to validateConfig; here it must be a number.
   if (given.eta === null) throw new UsageError(`${label}: eta: null is not allowed (a learning rate in [0, 1e9])`);

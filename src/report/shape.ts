@@ -42,7 +42,8 @@ export const list =
     return undefined;
   };
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A JSON object (not null, not a list). */
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const field = (at: string, key: string): string => (at === '' ? key : `${at}.${key}`);
 
 /** An object with (at least) these fields. */
