@@ -18,13 +18,16 @@ function refused(over: Partial<ExperimentConfig>): ConfigError {
 }
 
 describe('configurations that cannot be honoured', () => {
-  it('two or more components need 2·rank ≤ n (their spikes are drawn orthogonal to the first)', () => {
-    expect(refused({ n: 6, rank: 4 }).field).toBe('rank');
-    expect(() => validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 3 })).not.toThrow();
+  it('orthogonal spikes with two or more components need 2·rank ≤ n (drawn in the complement of the first)', () => {
+    expect(refused({ n: 6, rank: 4, spikes: 'orthogonal' }).field).toBe('rank');
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 3, spikes: 'orthogonal' })).not.toThrow();
     expect(() => validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 5, components: 1, rho: [1] })).not.toThrow();
     // At the limit the spikes are still exactly orthonormal across components.
-    const t = runTrial({ config: validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 3, align: 0.3 }), seed: 1, surrogates: [], degreeCap: null });
+    const t = runTrial({ config: validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 3, align: 0.3, spikes: 'orthogonal' }), seed: 1, surrogates: [], degreeCap: null });
     expect(Number.isFinite(t.nn.gen)).toBe(true);
+    // Independent bases (the authors') need only rank ≤ n: each is drawn in the whole space.
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, n: 6, rank: 6 })).not.toThrow();
+    expect(refused({ n: 6, rank: 7 }).field).toBe('rank');
   });
 
   it('a target that is identically zero is refused (every gap would be 0/0)', () => {
@@ -71,9 +74,9 @@ describe('configurations that cannot be honoured', () => {
 
 describe('a ridge system that rounding makes singular', () => {
   it("the network's own: reported against λ (raise it), not as an internal failure", () => {
-    // θ = 1e8 at n = 100 makes the stepped first layer's features so large that λm = 1e-2 is
-    // below the rounding of ZᵀZ: the Cholesky pivot fails.
-    const config = validateConfig({ ...DEFAULT_CONFIG, n: 100, theta: 1e8 });
+    // θ = 1e9 at n = 100 makes the features so large that λm = 1e-2 is below the rounding of
+    // ZᵀZ: the Cholesky pivot fails.
+    const config = validateConfig({ ...DEFAULT_CONFIG, n: 100, theta: 1e9 });
     let caught: unknown;
     try {
       runTrial({ config, seed: 1, surrogates: [], degreeCap: null });

@@ -29,8 +29,7 @@ export const conditionalGaussianEquivalence: Theorem = {
       name: 'strong-spike corner',
       config: { target: 'spike', alpha: 0, beta: 0.9 },
       expect: 'agree',
-      why: 'where polynomial surrogates break (n = 400: cget −3.5%)',
-      undecidedAtStandard: 'generalisation agrees at n = 800 (−0.2% [−2.1%, 1.8%]); the training gap 1.2% [−0.7%, 3.1%] straddles ±2.5%',
+      why: 'where polynomial surrogates break (n = 800: generalisation gap −0.0% [−2.4%, 2.3%], training −0.1% [−2.2%, 1.9%])',
     },
   ],
   negativeControls: [

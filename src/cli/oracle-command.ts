@@ -189,7 +189,7 @@ function simulateMM(
 
 const DE_CONFIG_FLAGS = [
   'n', 'm-ratio', 'k-ratio', 'step-ratio', 'act', 'target-act', 'beta', 'alpha', 'lambda', 'eta', 'target-linear', 'target-nonlinear',
-  'step-scale', 'components', 'rho', 'rank', 'theta', 'align', 'target', 'noise', 'test-ratio', 'seed',
+  'step-scale', 'spikes', 'components', 'rho', 'rank', 'theta', 'align', 'target', 'noise', 'test-ratio', 'seed',
 ] as const;
 
 const DE_FLAGS: FlagTable = {

@@ -49,11 +49,17 @@ export interface ExperimentConfig {
   /** Explicit learning rate η overriding n^{βα} (null: use the scaling). */
   eta: number | null;
   /**
-   * How the step is scaled: 'sqrt-k' takes F̂ = F + η√k·G (Ba et al. 2022's convention for
-   * f = (1/√k)wᵀσ(Fx) with w ~ N(0, I/k), which reproduces SPEC §6's reference table), 'none'
-   * takes SPEC §3's literal F̂ = F + ηG, whose step is √k times smaller (see docs/conventions.md).
+   * How the step is scaled: 'none' takes F̂ = F + ηG, the authors' own step (every notebook of
+   * the paper; the default), 'sqrt-k' takes F̂ = F + η√k·G (Ba et al. 2022's convention), a
+   * different model whose step is √k times larger (see docs/conventions.md).
    */
   stepScale: StepScale;
+  /**
+   * How the spike bases of components 2..C are drawn: 'independent' (the authors' procedure:
+   * each component's basis is orthonormal and drawn independently, so γ_1ᵀγ_2 ≈ N(0, 1/n)),
+   * or 'orthogonal' (drawn in the complement of component 1's spikes: γ_1ᵀγ_c = a·I exactly).
+   */
+  spikes: SpikeBasis;
   /**
    * Mei–Montanari-style target y = F1·t + F*·He₂(t)/√2 + noise with t = ξᵀx (replaces
    * σ_* when not null; F* is `targetNonlinear`).
@@ -62,8 +68,10 @@ export interface ExperimentConfig {
   targetNonlinear: number;
 }
 
-export const STEP_SCALES = ['sqrt-k', 'none'] as const;
+export const STEP_SCALES = ['none', 'sqrt-k'] as const;
 export type StepScale = (typeof STEP_SCALES)[number];
+export const SPIKE_BASES = ['independent', 'orthogonal'] as const;
+export type SpikeBasis = (typeof SPIKE_BASES)[number];
 
 export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   n: 400,
@@ -86,7 +94,8 @@ export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   noise: 0,
   meanNorm: 0,
   eta: null,
-  stepScale: 'sqrt-k',
+  stepScale: 'none',
+  spikes: 'independent',
   targetLinear: null,
   targetNonlinear: 0,
 } satisfies ExperimentConfig);
@@ -154,9 +163,11 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   );
   const rhoSum = c.rho.reduce((a, b) => a + b, 0);
   check(Math.abs(rhoSum - 1) < 1e-9, 'rho', c.rho, 'weights summing to 1');
-  // Components 2..C draw their spikes orthogonal to component 1's, so C ≥ 2 needs 2·rank ≤ n.
-  const maxRank = Math.min(50, c.components >= 2 ? Math.floor(c.n / 2) : c.n);
-  check(Number.isInteger(c.rank) && c.rank >= 0 && c.rank <= maxRank, 'rank', c.rank, `an integer in [0, ${maxRank}]${c.components >= 2 ? ' (at most n/2 with two or more components)' : ''}`);
+  check((SPIKE_BASES as readonly string[]).includes(c.spikes), 'spikes', c.spikes, SPIKE_BASES.join(' or '));
+  // Orthogonal spikes put components 2..C in the complement of component 1's, so 2·rank ≤ n.
+  const orthogonal = c.components >= 2 && c.spikes === 'orthogonal';
+  const maxRank = Math.min(50, orthogonal ? Math.floor(c.n / 2) : c.n);
+  check(Number.isInteger(c.rank) && c.rank >= 0 && c.rank <= maxRank, 'rank', c.rank, `an integer in [0, ${maxRank}]${orthogonal ? ' (at most n/2 with orthogonal spikes and two or more components)' : ''}`);
   check(
     c.theta === 'fixed' || c.theta === 'random' || (typeof c.theta === 'number' && finite(c.theta) && c.theta >= 0 && c.theta <= 1e9),
     'theta',

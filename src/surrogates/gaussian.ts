@@ -182,20 +182,35 @@ export function mixtureMeans(ctx: TrialContext): Float64Array {
   return out;
 }
 
-/** E(f̂_iᵀx)² over the mixture: Σ_c ρ_c (‖f̂_i‖² + Σ_l θ_{c,l}(γ_{c,l}ᵀf̂_i)² + (μ_cᵀf̂_i)²). */
+/**
+ * E(f̂_iᵀx)² over the mixture, exactly for the sampler x = μ_c + A_cζ, A_c = I + Γ_c diag(s_c) Γ_cᵀ,
+ * s = √(1+θ) − 1: Σ_c ρ_c (‖A_c f̂_i‖² + (μ_cᵀf̂_i)²). With p_l = γ_lᵀf̂_i,
+ * ‖A_c f̂‖² = ‖f̂‖² + 2Σ_l s_l p_l² + Σ_{l,l'} s_l p_l s_l' p_l' γ_lᵀγ_l', which is the familiar
+ * ‖f̂‖² + Σ_l θ_l p_l² when the spikes are orthonormal, and stays exact when they are not
+ * (independent bases with 0 < |a| < 1, as the authors draw them).
+ */
 export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
   const { Fhat } = ctx;
   const n = Fhat.cols;
   const out = rowNormsSquared(Fhat);
+  const spikeRows = ctx.mixture.components.map((comp) =>
+    Array.from({ length: comp.spikes.rows }, (_, l) => comp.spikes.data.subarray(l * n, (l + 1) * n)),
+  );
+  const grams = spikeRows.map((rows) => rows.map((g) => rows.map((h) => dot(g, h))));
   for (let i = 0; i < Fhat.rows; i++) {
     const f = Fhat.data.subarray(i * n, (i + 1) * n);
     let extra = 0;
-    for (const comp of ctx.mixture.components) {
+    ctx.mixture.components.forEach((comp, c) => {
+      const p = spikeRows[c].map((g) => dot(g, f));
+      const sp = p.map((pl, l) => comp.sampleFactors[l] * pl);
       let e = 0;
-      for (let l = 0; l < comp.spikes.rows; l++) e += comp.thetas[l] * dot(comp.spikes.data.subarray(l * n, (l + 1) * n), f) ** 2;
+      for (let l = 0; l < sp.length; l++) {
+        e += 2 * sp[l] * p[l];
+        for (let q = 0; q < sp.length; q++) e += sp[l] * sp[q] * grams[c][l][q];
+      }
       if (comp.mean) e += dot(comp.mean, f) ** 2;
       extra += comp.weight * e;
-    }
+    });
     out[i] += extra;
   }
   return out;
