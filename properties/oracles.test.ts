@@ -14,8 +14,9 @@ import { ConfigError, DEFAULT_CONFIG, type ExperimentConfig, sizesOf, validateCo
 import { buildMixture } from '../src/data/mixture.ts';
 import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
 import { summariseGaps, t95 } from '../src/experiment/ladder.ts';
-import { fitNetworkReadout, populationGen, trialWithPopulationGen } from '../src/experiment/population-error.ts';
-import { runTrial } from '../src/experiment/trial.ts';
+import { populationGen, trialWithPopulationGen } from '../src/experiment/population-error.ts';
+import { firstLayerOfTrial } from '../src/experiment/stages.ts';
+import { runTrial, simulateTrial } from '../src/experiment/trial.ts';
 import { dot, fromData } from '../src/linalg/index.ts';
 import { activation, type ActivationName } from '../src/model/activations.ts';
 import { ErrorAccumulator } from '../src/model/errors.ts';
@@ -33,7 +34,7 @@ import {
   projectGenFromRisk,
   riskFromProjectGen,
 } from '../src/oracles/mei-montanari.ts';
-import { firstLayerOfTrial, gaussianInputOf, singleIndexTargetOf, targetFunctionOf } from '../src/oracles/project-map.ts';
+import { gaussianInputOf, singleIndexTargetOf, targetFunctionOf } from '../src/oracles/project-map.ts';
 import { trialStreams } from '../src/random/stream.ts';
 import { reportRung, type OracleLadderSpec, type OracleSample, type TolerancePart } from '../theorems/oracle-ladder.ts';
 import { FLOOR, finiteAllowance, isotropic, meiMontanariGen } from '../theorems/oracle-mei-montanari.ts';
@@ -444,17 +445,19 @@ describe('the bridge to the simulator', () => {
     }
   });
 
-  it('the readout refitted for the exact gen is the simulator’s (same training error to the last bit)', () => {
+  it('the exact gen is that of the simulator’s own readout (same training error to the last bit)', () => {
     const config = validateConfig({ ...DEFAULT_CONFIG, ...isotropic(), n: 50, act: 'tanh', targetLinear: 1 });
-    const trial = runTrial({ config, seed: 2, surrogates: [], degreeCap: null, keepArrays: true });
-    const fit = fitNetworkReadout(trial.arrays!.Fhat, trial.arrays!.ridgeSet, activation('tanh'), config.lambda);
-    expect(fit.train).toBe(trial.nn.train);
+    const run = simulateTrial({ config, seed: 2, surrogates: [], degreeCap: null });
+    const fit = run.networkFit;
+    expect(fit.train).toBe(runTrial({ config, seed: 2, surrogates: [], degreeCap: null }).nn.train);
     // And the exact gen is an expectation of the same predictor: on a huge fresh sample it agrees.
-    const mixture = buildMixture(config, trialStreams(2).structure);
-    const pop = populationGen(trial.arrays!.Fhat, fit.w, activation('tanh'), gaussianInputOf(mixture), singleIndexTargetOf(config, mixture));
+    const { mixture } = run.draw;
+    const { Fhat } = run.stepped;
+    const pop = populationGen(Fhat, fit.w, activation('tanh'), gaussianInputOf(mixture), singleIndexTargetOf(config, mixture));
+    expect(trialWithPopulationGen(config, 2).population!.gen).toBe(pop.gen);
     const big = new SetSampler(mixture, labelSpecOf(config), 40_000, trialStreams(99).test).all();
-    const Z = applyActivation(preactivations(big.X, trial.arrays!.Fhat), Math.tanh);
-    for (let i = 0; i < Z.data.length; i++) Z.data[i] /= Math.sqrt(trial.arrays!.Fhat.rows);
+    const Z = applyActivation(preactivations(big.X, Fhat), Math.tanh);
+    for (let i = 0; i < Z.data.length; i++) Z.data[i] /= Math.sqrt(Fhat.rows);
     const acc = new ErrorAccumulator();
     acc.add(big.y, matVec(Z, fit.w));
     expect(rel(acc.halfMse, pop.gen)).toBeLessThan(0.03); // SE of the 40 000-sample mean ≈ 0.7%

@@ -9,7 +9,8 @@ import { ACTIVATION_NAMES, type ActivationName, activation } from '../model/acti
 import { deterministicEquivalent } from '../oracles/get-deterministic-equivalent.ts';
 import { gmRidge } from '../oracles/gm-ridge.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk, projectLambdaFromMM } from '../oracles/mei-montanari.ts';
-import { firstLayerOfTrial, gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
+import { firstLayerOfTrial } from '../experiment/stages.ts';
+import { gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
 import { deApplicability } from '../../theorems/oracle-get-de.ts';
 import { isotropic } from '../../theorems/oracle-mei-montanari.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress, refusePositionals } from './args.ts';

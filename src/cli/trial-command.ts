@@ -15,13 +15,11 @@ import {
 } from '../data/config.ts';
 import { scalings } from '../data/mixture.ts';
 import { summarise } from '../experiment/stats.ts';
-import { arraySource, fitAndScore, runTrial, type TrialResult } from '../experiment/trial.ts';
+import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/array-trial.ts';
+import { runTrial, type TrialResult } from '../experiment/trial.ts';
 import { readMatrix, readVector, writeNpy } from '../io/npy.ts';
 import { backendNames, useBackend } from '../linalg/index.ts';
-import { ACTIVATION_NAMES, activation, type ActivationName } from '../model/activations.ts';
-import { networkFeatureMap } from '../model/features.ts';
-import { gradientStep, stepFirstLayer } from '../model/network.ts';
-import { rootStream } from '../random/stream.ts';
+import { ACTIVATION_NAMES, type ActivationName } from '../model/activations.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
 import {
   choiceFlag,
@@ -192,43 +190,20 @@ function runLoaded(dir: string, flags: ParsedFlags): { config: Record<string, un
   const lambda = numberFlag(flags, 'lambda', meta.lambda ?? D.lambda, LAMBDA_RANGE);
   if (flags.eta === undefined && meta.eta === undefined) throw new UsageError('--load-npy: give --eta (no meta.json with eta in the directory)');
   const eta = numberFlag(flags, 'eta', meta.eta ?? 0, ETA_RANGE);
-  const started = performance.now();
-  const Xs = readMatrix(need('X_step.npy'));
-  const ys = readVector(need('y_step.npy'));
-  const X = readMatrix(need('X.npy'));
-  const y = readVector(need('y.npy'));
-  const Xt = readMatrix(need('X_test.npy'));
-  const yt = readVector(need('y_test.npy'));
-  const F0 = readMatrix(need('F0.npy'));
-  const w0 = readVector(need('w0.npy'));
-  const n = F0.cols;
-  const shapes: [string, boolean][] = [
-    ['X_step columns = n', Xs.cols === n],
-    ['X columns = n', X.cols === n],
-    ['X_test columns = n', Xt.cols === n],
-    ['y_step length = rows of X_step', ys.length === Xs.rows],
-    ['y length = rows of X', y.length === X.rows],
-    ['y_test length = rows of X_test', yt.length === Xt.rows],
-    ['w0 length = rows of F0', w0.length === F0.rows],
-  ];
-  for (const [what, ok] of shapes) if (!ok) throw new UsageError(`--load-npy: shape mismatch: ${what}`);
-  const sigma = activation(act);
-  const G = gradientStep({ F: F0, w: w0 }, Xs, ys, sigma);
-  const Fhat = stepFirstLayer(F0, G, eta);
-  const noComponent = (rows: number): Int32Array => new Int32Array(rows);
-  const ridgeSet = { X, y, component: noComponent(X.rows) };
-  const testSet = { X: Xt, y: yt, component: noComponent(Xt.rows) };
-  const unused = rootStream(0);
-  const { scored, halfVarY } = fitAndScore([networkFeatureMap(sigma)], Fhat, ridgeSet, arraySource(testSet), lambda, false, () => unused);
-  const trial: TrialResult = {
-    seed: meta.seed ?? 0,
-    seconds: (performance.now() - started) / 1000,
-    nn: scored[0].errors,
-    surrogates: {},
-    baseline: { halfVarY },
-    scalings: { theta: NaN, eta, step: eta, trace: NaN, b: NaN },
+  const arrays: GivenArrays = {
+    Xstep: readMatrix(need('X_step.npy')),
+    ystep: readVector(need('y_step.npy')),
+    X: readMatrix(need('X.npy')),
+    y: readVector(need('y.npy')),
+    Xtest: readMatrix(need('X_test.npy')),
+    ytest: readVector(need('y_test.npy')),
+    F0: readMatrix(need('F0.npy')),
+    w0: readVector(need('w0.npy')),
   };
-  return { config: { source: dir, act, lambda, eta, n, k: F0.rows, m: X.rows, mStep: Xs.rows, mTest: Xt.rows }, trials: [trial] };
+  for (const [what, ok] of arrayShapeChecks(arrays)) if (!ok) throw new UsageError(`--load-npy: shape mismatch: ${what}`);
+  const trial = runOnArrays(arrays, act, lambda, eta, meta.seed ?? 0);
+  const { Xstep, X, Xtest, F0 } = arrays;
+  return { config: { source: dir, act, lambda, eta, n: F0.cols, k: F0.rows, m: X.rows, mStep: Xstep.rows, mTest: Xtest.rows }, trials: [trial] };
 }
 
 /**

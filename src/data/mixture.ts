@@ -27,6 +27,8 @@ export interface MixtureStructure {
   components: Component[];
   /** tr := Tr Σ_c (equal for every component). */
   trace: number;
+  /** b = √(n/tr): the typical size of a bulk preactivation f_iᵀx at initialisation (the Hermite scale). */
+  bulkScale: number;
   /** ‖Σ‖₂ of the mixture covariance Σ = Σ_c ρ_c Σ_c. */
   covarianceNorm: number;
   /** Target direction ξ (‖ξ‖ = 1/√‖Σ‖). */
@@ -165,7 +167,7 @@ export function buildMixture(c: ExperimentConfig, stream: Stream): MixtureStruct
   const scale = 1 / (Math.sqrt(dot(g, g)) * Math.sqrt(covarianceNorm));
   const targetDirection = g.map((v) => v * scale);
 
-  return { n, components, trace, covarianceNorm, targetDirection, thetaScale: theta, eta };
+  return { n, components, trace, bulkScale: Math.sqrt(n / trace), covarianceNorm, targetDirection, thetaScale: theta, eta };
 }
 
 /** Deterministic component counts: m_c = ⌊ρ_c m⌋ for c < C, the last takes the rest. */

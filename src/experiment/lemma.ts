@@ -3,6 +3,7 @@
 // Δ is applied implicitly (Gx − u(vᵀx)), never formed.
 import { dot } from '../linalg/matrix.ts';
 import { matTVec, matVec, operatorNorm } from '../linalg/power-iteration.ts';
+import { stepSetCorrelation } from '../model/network.ts';
 import { gaussianMoments } from '../model/gaussian-moments.ts';
 import type { TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';
@@ -19,13 +20,12 @@ export interface LemmaResult {
 }
 
 export function gradientSpikeLemma(ctx: TrialContext, stream: Stream): LemmaResult {
-  const { X, y } = ctx.stepSet;
+  const { X } = ctx.stepSet;
   const k = ctx.G.rows;
   const n = ctx.G.cols;
-  const b = Math.sqrt(n / ctx.mixture.trace);
-  const mu1 = gaussianMoments(ctx.act, b, 0).psi;
+  const mu1 = gaussianMoments(ctx.act, ctx.mixture.bulkScale, 0).psi;
   const scale = 1 / (X.rows * Math.sqrt(k));
-  const v = matTVec(X, y).map((t) => t * scale);
+  const v = stepSetCorrelation(ctx.stepSet).map((t) => t * scale);
   const u = ctx.w0.map((t) => t * mu1);
   const spike = Math.sqrt(dot(u, u) * dot(v, v));
   const residualNorm = operatorNorm(

@@ -16,25 +16,13 @@
 // This estimates the same quantity as the simulator's test set (a property test holds the two
 // within test-sampling error), with only the training draws left to fluctuate.
 import type { ExperimentConfig } from '../data/config.ts';
-import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
-import type { SampleBlock } from '../data/sampler.ts';
+import type { MixtureStructure } from '../data/mixture.ts';
 import { hermiteCoefficients } from '../hermite/index.ts';
 import { type Matrix } from '../linalg/index.ts';
-import { type Activation, activation } from '../model/activations.ts';
-import { applyActivation, preactivations } from '../model/network.ts';
-import { fitRidge, type RidgeFit } from '../model/ridge.ts';
+import type { Activation } from '../model/activations.ts';
 import { applyCovariance, type GaussianInput, preactivationGram, type SingleIndexTarget, targetHermite, targetMoments } from '../oracles/gaussian-setting.ts';
 import { gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
-import { trialStreams } from '../random/stream.ts';
-import { runTrial, type TrialResult } from './trial.ts';
-
-/** The readout the simulator fits on a ridge set (the same calls as fitAndScore for the network). */
-export function fitNetworkReadout(Fhat: Matrix, ridgeSet: SampleBlock, act: Activation, lambda: number): RidgeFit {
-  const Z = applyActivation(preactivations(ridgeSet.X, Fhat), act.f);
-  const s = 1 / Math.sqrt(Fhat.rows);
-  for (let i = 0; i < Z.data.length; i++) Z.data[i] *= s;
-  return fitRidge(Z, ridgeSet.y, lambda);
-}
+import { simulateTrial, type TrialResult } from './trial.ts';
 
 export interface PopulationError {
   /** ½·E(y − ŷ)² over fresh Gaussian inputs (noise included). */
@@ -133,25 +121,21 @@ export function populationGen(Fhat: Matrix, w: Float64Array, act: Activation, in
 }
 
 /**
- * One trial of the simulator (runTrial, network only) together with the exact generalisation
- * error of the network it trained: the structure is rebuilt from the seed's stream and the
- * readout refitted with the same calls, so both describe the same (F̂, ŵ). `population` is null
- * when the expansions cannot be truncated (a first layer strongly aligned with the target after
- * a large step): callers then fall back to the test-set estimate.
+ * One trial of the simulator (network only) together with the exact generalisation error of the
+ * network it trained: the trial's own stages give F̂, ŵ and the mixture, so both describe the
+ * same network. `population` is null when the expansions cannot be truncated (a first layer
+ * strongly aligned with the target after a large step): callers then fall back to the test-set
+ * estimate.
  */
 export function trialWithPopulationGen(config: ExperimentConfig, seed: number): { trial: TrialResult; population: PopulationError | null; Fhat: Matrix; mixture: MixtureStructure } {
-  const trial = runTrial({ config, seed, surrogates: [], degreeCap: null, keepArrays: true });
-  const arrays = trial.arrays;
-  if (!arrays) throw new Error('runTrial did not keep its arrays');
-  const act = activation(config.act);
-  const mixture = buildMixture(config, trialStreams(seed).structure);
-  const fit = fitNetworkReadout(arrays.Fhat, arrays.ridgeSet, act, config.lambda);
+  const run = simulateTrial({ config, seed, surrogates: [], degreeCap: null });
+  const { mixture } = run.draw;
+  const { Fhat } = run.stepped;
   let population: PopulationError | null = null;
   try {
-    population = populationGen(arrays.Fhat, fit.w, act, gaussianInputOf(mixture), singleIndexTargetOf(config, mixture));
+    population = populationGen(Fhat, run.networkFit.w, run.draw.act, gaussianInputOf(mixture), singleIndexTargetOf(config, mixture));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
   }
-  const { arrays: _drop, ...rest } = trial;
-  return { trial: rest, population, Fhat: arrays.Fhat, mixture };
+  return { trial: run.result, population, Fhat, mixture };
 }

@@ -1,28 +1,17 @@
-// One trial (SPEC §3): draw the structure, the network and the three data sets from their
-// own streams, take the step, then fit and score the network and every surrogate on the
-// same F, w, F̂ and data. The test set is streamed in blocks: no (test × k) matrix is held.
-import { ConfigError, type ExperimentConfig, type StepScale, sizesOf, testBlockRows } from '../data/config.ts';
-import { buildMixture } from '../data/mixture.ts';
-import { labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
+// One trial (SPEC §3): the stages of ./stages.ts in order — draw the structure, the network and
+// the data sets from their own streams, take the step, then fit and score the network and
+// every surrogate on the same F, w, F̂ and data. The test set is streamed in blocks: no
+// (test × k) matrix is held.
+import { ConfigError, type ExperimentConfig } from '../data/config.ts';
+import type { SampleBlock } from '../data/sampler.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
-import { activation, type Activation } from '../model/activations.ts';
-import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
-import { type FeatureMap, networkFeatureMap, type TrialContext } from '../model/features.ts';
-import { gradientStep, initNetwork, preactivations, stepFirstLayer } from '../model/network.ts';
-import { fitRidge, matVec, NumericalFailure, type RidgeFit, SingularRidgeSystem } from '../model/ridge.ts';
-import { type Stream, trialStreams } from '../random/stream.ts';
+import { networkFeatureMap, type TrialContext } from '../model/features.ts';
+import type { RidgeFit } from '../model/ridge.ts';
 import { buildFeatureMap, type SurrogateSpec } from '../surrogates/index.ts';
 import { gradientSpikeLemma, type LemmaResult } from './lemma.ts';
+import { type BlockSource, drawRidgeSet, drawTrial, fitAndScore, type ModelErrors, takeStep, testSetOf, type TrialDraw } from './stages.ts';
 
-export interface ModelErrors {
-  /** Training error T (with the ridge term and the factor ½). */
-  train: number;
-  /** Generalisation error E = ½·mean test (y − ŷ)². */
-  gen: number;
-  /** 0-1 errors of sign(ŷ), for classification. */
-  trainZeroOne?: number;
-  genZeroOne?: number;
-}
+export { arraySource, type BlockSource, fitAndScore, type ModelErrors, samplerSource } from './stages.ts';
 
 export interface SurrogateErrors extends ModelErrors {
   info: Record<string, number | string>;
@@ -68,111 +57,6 @@ export interface TrialOptions {
   lemma?: boolean;
 }
 
-/** Where test rows come from: a sampler, or arrays loaded from disk. */
-export interface BlockSource {
-  next(rows: number): SampleBlock | null;
-}
-
-export function samplerSource(s: SetSampler): BlockSource {
-  return { next: (rows) => (s.remaining > 0 ? s.next(rows) : null) };
-}
-
-export function arraySource(set: SampleBlock): BlockSource {
-  let pos = 0;
-  const n = set.X.cols;
-  return {
-    next(rows) {
-      if (pos >= set.X.rows) return null;
-      const end = Math.min(set.X.rows, pos + rows);
-      const block = {
-        X: fromData(end - pos, n, set.X.data.subarray(pos * n, end * n)),
-        y: set.y.subarray(pos, end),
-        component: set.component.subarray(pos, end),
-      };
-      pos = end;
-      return block;
-    },
-  };
-}
-
-/** The multiplier of G in F̂ = F + (multiplier)·G. */
-export function effectiveStep(eta: number, k: number, scale: StepScale): number {
-  return scale === 'sqrt-k' ? eta * Math.sqrt(k) : eta;
-}
-
-function scaled(z: Matrix, factor: number): Matrix {
-  const d = z.data;
-  for (let i = 0; i < d.length; i++) d[i] *= factor;
-  return z;
-}
-
-export interface ScoredModel {
-  map: FeatureMap;
-  errors: ModelErrors;
-  failure?: string;
-}
-
-/** A surrogate's readout, or why there is none (the network's own failures are thrown). */
-function fitOrFailure(Z: Matrix, y: Float64Array, lambda: number, isNetwork: boolean): RidgeFit | string {
-  try {
-    return fitRidge(Z, y, lambda);
-  } catch (e) {
-    if (isNetwork || !(e instanceof NumericalFailure || e instanceof SingularRidgeSystem)) throw e;
-    return `numerical failure of the surrogate: ${e instanceof SingularRidgeSystem ? e.diagnosis : e.message}`;
-  }
-}
-
-/**
- * Fit each feature map's readout on the ridge set and score it on the test blocks.
- * `noiseFor(name, set)` gives each map its own stream per set.
- */
-export function fitAndScore(
-  maps: FeatureMap[],
-  Fhat: Matrix,
-  ridgeSet: SampleBlock,
-  test: BlockSource,
-  lambda: number,
-  classification: boolean,
-  noiseFor: (name: string, set: 'ridge' | 'test') => Stream,
-): { scored: ScoredModel[]; halfVarY: number } {
-  const k = Fhat.rows;
-  const invSqrtK = 1 / Math.sqrt(k);
-  const pre = preactivations(ridgeSet.X, Fhat);
-  const fits = maps.map((map, i) => {
-    const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
-    return fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
-  });
-  const testNoise = maps.map((m) => noiseFor(m.name, 'test'));
-  const acc = maps.map(() => new ErrorAccumulator());
-  const moments = new MomentAccumulator();
-  const rows = testBlockRows(k);
-  for (let block = test.next(rows); block; block = test.next(rows)) {
-    const preTest = preactivations(block.X, Fhat);
-    moments.add(block.y);
-    maps.forEach((map, i) => {
-      const fit = fits[i];
-      if (typeof fit === 'string') return;
-      const Z = scaled(map.features(block, preTest, testNoise[i]), invSqrtK);
-      acc[i].add(block.y, matVec(Z, fit.w));
-    });
-  }
-  const scored = maps.map((map, i): ScoredModel => {
-    const fit = fits[i];
-    if (typeof fit === 'string') {
-      const errors: ModelErrors = { train: Number.NaN, gen: Number.NaN };
-      if (classification) Object.assign(errors, { trainZeroOne: Number.NaN, genZeroOne: Number.NaN });
-      return { map, errors, failure: fit };
-    }
-    const errors: ModelErrors = { train: fit.train, gen: acc[i].halfMse };
-    if (classification) {
-      errors.trainZeroOne = zeroOneError(ridgeSet.y, fit.fitted);
-      errors.genZeroOne = acc[i].zeroOne;
-    }
-    return { map, errors };
-  });
-  return { scored, halfVarY: moments.variance / 2 };
-}
-
 /** A test source that also keeps every block, so the whole test set can be saved. */
 function keepingSource(inner: BlockSource, kept: SampleBlock[]): BlockSource {
   return {
@@ -199,20 +83,27 @@ function concatBlocks(blocks: SampleBlock[], n: number): SampleBlock {
   return { X: fromData(rows, n, X), y, component };
 }
 
+/** Every stage's product of one trial, for callers that need more than its errors. */
+export interface TrialRun {
+  result: TrialResult;
+  draw: TrialDraw;
+  stepped: TrialContext & { step: number };
+  ridgeSet: SampleBlock;
+  /** The network's readout ŵ. */
+  networkFit: RidgeFit;
+}
+
 export function runTrial(opts: TrialOptions): TrialResult {
+  return simulateTrial(opts).result;
+}
+
+export function simulateTrial(opts: TrialOptions): TrialRun {
   const started = performance.now();
   const { config } = opts;
-  const sizes = sizesOf(config);
-  const streams = trialStreams(opts.seed);
-  const act: Activation = activation(config.act);
-  const mixture = buildMixture(config, streams.structure);
-  const labels = labelSpecOf(config);
-
-  const net = initNetwork(sizes.n, sizes.k, mixture.trace, streams.init);
-  const stepSet = new SetSampler(mixture, labels, sizes.mStep, streams.step).all();
-  const G = gradientStep(net, stepSet.X, stepSet.y, act);
-  const Fhat = stepFirstLayer(net.F, G, effectiveStep(mixture.eta, sizes.k, config.stepScale));
-  const ridgeSet = new SetSampler(mixture, labels, sizes.m, streams.ridge).all();
+  const draw = drawTrial(config, opts.seed);
+  const { sizes, mixture, streams } = draw;
+  const ctx = takeStep(draw);
+  const ridgeSet = drawRidgeSet(draw);
   // Every claim is a gap relative to the network's error, which is 0 when every label is 0
   // (e.g. a ReLU target whose argument a large mean keeps negative): say so rather than print 0/0.
   if (ridgeSet.y.every((v) => v === 0)) {
@@ -220,14 +111,13 @@ export function runTrial(opts: TrialOptions): TrialResult {
     throw new ConfigError(field, value, `labels that are not all zero: at seed ${opts.seed} every readout label is 0 (a ReLU target of an argument that stays negative, or a zero target), so relative errors are undefined`);
   }
 
-  const ctx: TrialContext = { config, sizes, mixture, act, F0: net.F, Fhat, w0: net.w, G, stepSet };
-  const maps = [networkFeatureMap(act), ...opts.surrogates.map((s) => buildFeatureMap(s, ctx, opts.degreeCap))];
+  const maps = [networkFeatureMap(draw.act), ...opts.surrogates.map((s) => buildFeatureMap(s, ctx, opts.degreeCap))];
   const kept: SampleBlock[] = [];
-  let test = samplerSource(new SetSampler(mixture, labels, sizes.mTest, streams.test));
+  let test = testSetOf(draw);
   if (opts.keepArrays) test = keepingSource(test, kept);
   const { scored, halfVarY } = fitAndScore(
     maps,
-    Fhat,
+    ctx.Fhat,
     ridgeSet,
     test,
     config.lambda,
@@ -252,15 +142,15 @@ export function runTrial(opts: TrialOptions): TrialResult {
     scalings: {
       theta: mixture.thetaScale,
       eta: mixture.eta,
-      step: effectiveStep(mixture.eta, sizes.k, config.stepScale),
+      step: ctx.step,
       trace: mixture.trace,
-      b: Math.sqrt(sizes.n / mixture.trace),
+      b: mixture.bulkScale,
     },
   };
   if (opts.lemma) result.lemma = gradientSpikeLemma(ctx, streams.init.child('lemma'));
   if (opts.keepArrays) {
-    result.arrays = { stepSet, ridgeSet, testSet: concatBlocks(kept, sizes.n), F0: net.F, w0: net.w, Fhat };
+    result.arrays = { stepSet: draw.stepSet, ridgeSet, testSet: concatBlocks(kept, sizes.n), F0: ctx.F0, w0: ctx.w0, Fhat: ctx.Fhat };
   }
   result.seconds = (performance.now() - started) / 1000;
-  return result;
+  return { result, draw, stepped: ctx, ridgeSet, networkFit: scored[0].fit as RidgeFit };
 }

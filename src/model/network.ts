@@ -2,6 +2,8 @@
 // large gradient step on the first layer (on its own sample set, second layer fixed).
 import { linalg } from '../linalg/index.ts';
 import { type Matrix, zeros } from '../linalg/matrix.ts';
+import { matTVec } from '../linalg/power-iteration.ts';
+import type { StepScale } from '../data/config.ts';
 import type { Stream } from '../random/stream.ts';
 import type { Activation } from './activations.ts';
 
@@ -66,6 +68,22 @@ export function gradientStep(net: Network, X: Matrix, y: Float64Array, act: Acti
     for (let i = 0; i < k; i++) D.data[base + i] = rj * net.w[i] * act.df(D.data[base + i]);
   }
   return linalg().mulAtB(D, X);
+}
+
+/**
+ * The multiplier of G in F̂ = F + (multiplier)·G: η itself (the authors' step), or η√k
+ * (Ba et al.'s convention, `--step-scale sqrt-k`).
+ */
+export function stepMultiplier(eta: number, k: number, scale: StepScale): number {
+  return scale === 'sqrt-k' ? eta * Math.sqrt(k) : eta;
+}
+
+/**
+ * X̃ᵀỹ: the direction of the rank-one part of G (SPEC §7: G = uvᵀ + Δ with v = X̃ᵀỹ/(m̃√k)),
+ * the one place it is computed.
+ */
+export function stepSetCorrelation(stepSet: { X: Matrix; y: Float64Array }): Float64Array {
+  return matTVec(stepSet.X, stepSet.y);
 }
 
 /** F̂ = F + ηG. */

@@ -1,16 +1,11 @@
 // The bridge between the project's experiment configuration and the oracles' inputs. The
-// oracles themselves are pure formulas; this module says which numbers of a configuration (and,
-// for a fixed-first-layer oracle, of a seed's draws) they take, and refuses settings a formula
+// oracles themselves are pure formulas; this module says which numbers of a configuration (and
+// of a seed's mixture) they take (a seed's first layer comes from the trial's own stages,
+// src/experiment/stages.ts: firstLayerOfTrial), and refuses settings a formula
 // does not cover with a ConfigError that names the field (CLI exit 2).
-import { type ExperimentConfig, ConfigError, sizesOf } from '../data/config.ts';
-import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
-import { SetSampler, labelSpecOf } from '../data/sampler.ts';
-import { effectiveStep } from '../experiment/trial.ts';
+import { type ExperimentConfig, ConfigError } from '../data/config.ts';
+import type { MixtureStructure } from '../data/mixture.ts';
 import { gaussianExpectation } from '../hermite/index.ts';
-import type { Matrix } from '../linalg/index.ts';
-import { activation } from '../model/activations.ts';
-import { gradientStep, initNetwork, stepFirstLayer } from '../model/network.ts';
-import { trialStreams } from '../random/stream.ts';
 import type { GaussianInput, SingleIndexTarget } from './get-deterministic-equivalent.ts';
 
 /** The target of a regression configuration as y = g(ξᵀx) + τε (written from SPEC §1 and the flags, not from the sampler). */
@@ -66,22 +61,4 @@ export function gaussianInputOf(mixture: MixtureStructure): GaussianInput {
 export function singleIndexTargetOf(config: ExperimentConfig, mixture: MixtureStructure): SingleIndexTarget {
   const { g, kinks } = targetFunctionOf(config);
   return { g, kinks, direction: mixture.targetDirection, tau: config.noise };
-}
-
-/**
- * What a seed's trial draws before the readout: the structure, F, and F̂ after the step — the
- * same streams and calls as runTrial (src/experiment/trial.ts), so the fixed-first-layer oracle
- * predicts the errors of exactly that trial's F̂ (a property test holds the two equal).
- */
-export function firstLayerOfTrial(config: ExperimentConfig, seed: number): { mixture: MixtureStructure; F: Matrix; Fhat: Matrix; step: number } {
-  const sizes = sizesOf(config);
-  const streams = trialStreams(seed);
-  const act = activation(config.act);
-  const mixture = buildMixture(config, streams.structure);
-  const net = initNetwork(sizes.n, sizes.k, mixture.trace, streams.init);
-  const step = effectiveStep(mixture.eta, sizes.k, config.stepScale);
-  if (step === 0) return { mixture, F: net.F, Fhat: net.F, step };
-  const stepSet = new SetSampler(mixture, labelSpecOf(config), sizes.mStep, streams.step).all();
-  const G = gradientStep(net, stepSet.X, stepSet.y, act);
-  return { mixture, F: net.F, Fhat: stepFirstLayer(net.F, G, step), step };
 }

@@ -14,19 +14,14 @@
 // reason: mis-scaled moments rather than the missing conditioning.)
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
 import { conditionalMoments } from '../model/gaussian-moments.ts';
+import { stepSetCorrelation } from '../model/network.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';
 
 /** v = X̃ᵀỹ/‖X̃ᵀỹ‖: the direction of the rank-one part of G (SPEC §7). */
 export function gradientSpikeDirection(ctx: TrialContext): Float64Array {
-  const { X, y } = ctx.stepSet;
-  const n = X.cols;
-  const v = new Float64Array(n);
-  for (let j = 0; j < X.rows; j++) {
-    const yj = y[j];
-    const row = X.data.subarray(j * n, (j + 1) * n);
-    for (let t = 0; t < n; t++) v[t] += yj * row[t];
-  }
+  const v = stepSetCorrelation(ctx.stepSet);
+  const n = v.length;
   const norm = Math.sqrt(dot(v, v));
   if (norm > 0) for (let t = 0; t < n; t++) v[t] /= norm;
   return v;

@@ -12,13 +12,8 @@ export interface HermiteOptions {
   bScale?: number;
 }
 
-/** b = √(n/tr): the typical size of a bulk preactivation f_iᵀx at initialisation. */
-export function hermiteScale(ctx: TrialContext): number {
-  return Math.sqrt(ctx.sizes.n / ctx.mixture.trace);
-}
-
 export function hermiteFeatureMap(ctx: TrialContext, name: string, opts: HermiteOptions): FeatureMap {
-  const b = hermiteScale(ctx) * (opts.bScale ?? 1);
+  const b = ctx.mixture.bulkScale * (opts.bScale ?? 1);
   const { h, secondMoment } = hermiteCoefficients(ctx.act, b, opts.degree);
   const coefficients = normalisedCoefficients(h);
   const noiseScale = opts.noNoise ? 0 : hermiteNoiseScale(h, secondMoment, opts.degree + 1);

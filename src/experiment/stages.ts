@@ -1,0 +1,214 @@
+// One trial in stages, each a function of what the stage before produced (SPEC §1–3):
+//   draw  — the structure, the network at initialisation and the step set, from the seed's streams;
+//   step  — F̂ = F + (multiplier)·G, with everything a surrogate may look at (TrialContext);
+//   fit   — one ridge readout per feature map on the ridge set;
+//   score — each readout's generalisation error on the (streamed) test set.
+// runTrial composes them; the population error, the oracles' fixed-first-layer map, --load-npy
+// and the tests call the same stages instead of replaying them.
+import { type ExperimentConfig, type Sizes, sizesOf, testBlockRows } from '../data/config.ts';
+import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
+import { type LabelSpec, labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
+import { fromData, type Matrix } from '../linalg/matrix.ts';
+import { activation, type Activation } from '../model/activations.ts';
+import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
+import type { FeatureMap, TrialContext } from '../model/features.ts';
+import { gradientStep, initNetwork, type Network, preactivations, stepFirstLayer, stepMultiplier } from '../model/network.ts';
+import { fitRidge, matVec, NumericalFailure, type RidgeFit, SingularRidgeSystem } from '../model/ridge.ts';
+import { type Stream, trialStreams } from '../random/stream.ts';
+
+/** Stage 1: what a seed draws before the step. */
+export interface TrialDraw {
+  config: ExperimentConfig;
+  seed: number;
+  sizes: Sizes;
+  act: Activation;
+  streams: ReturnType<typeof trialStreams>;
+  mixture: MixtureStructure;
+  labels: LabelSpec;
+  /** F and w at initialisation. */
+  network: Network;
+  /** The step set (X̃, ỹ). */
+  stepSet: SampleBlock;
+}
+
+export function drawTrial(config: ExperimentConfig, seed: number): TrialDraw {
+  const sizes = sizesOf(config);
+  const streams = trialStreams(seed);
+  const mixture = buildMixture(config, streams.structure);
+  const labels = labelSpecOf(config);
+  const network = initNetwork(sizes.n, sizes.k, mixture.trace, streams.init);
+  const stepSet = new SetSampler(mixture, labels, sizes.mStep, streams.step).all();
+  return { config, seed, sizes, act: activation(config.act), streams, mixture, labels, network, stepSet };
+}
+
+/** The ridge set of a draw (its own stream: drawing it never moves another set). */
+export function drawRidgeSet(draw: TrialDraw): SampleBlock {
+  return new SetSampler(draw.mixture, draw.labels, draw.sizes.m, draw.streams.ridge).all();
+}
+
+/** The test set of a draw, to be streamed block by block. */
+export function testSetOf(draw: TrialDraw): BlockSource {
+  return samplerSource(new SetSampler(draw.mixture, draw.labels, draw.sizes.mTest, draw.streams.test));
+}
+
+/** Stage 2: the first layer after one step, G computed with the true σ and σ'. */
+export interface SteppedLayer {
+  G: Matrix;
+  Fhat: Matrix;
+  /** The multiplier of G actually applied. */
+  step: number;
+}
+
+/** F̂ = F + step·G for a network and a step set, wherever they came from (a draw or .npy files). */
+export function stepLayer(network: Network, stepSet: Pick<SampleBlock, 'X' | 'y'>, act: Activation, step: number): SteppedLayer {
+  const G = gradientStep(network, stepSet.X, stepSet.y, act);
+  return { G, Fhat: stepFirstLayer(network.F, G, step), step };
+}
+
+/** The stepped trial: everything a surrogate may look at (TrialContext). */
+export function takeStep(draw: TrialDraw): TrialContext & { step: number } {
+  const { config, sizes, mixture, act, network, stepSet } = draw;
+  const { G, Fhat, step } = stepLayer(network, stepSet, act, stepMultiplier(mixture.eta, sizes.k, config.stepScale));
+  return { config, sizes, mixture, act, F0: network.F, Fhat, w0: network.w, G, stepSet, step };
+}
+
+/** A seed's first layer before and after the step: exactly runTrial's F̂ (a property test holds them equal). */
+export function firstLayerOfTrial(config: ExperimentConfig, seed: number): { mixture: MixtureStructure; F: Matrix; Fhat: Matrix; step: number } {
+  const stepped = takeStep(drawTrial(config, seed));
+  return { mixture: stepped.mixture, F: stepped.F0, Fhat: stepped.Fhat, step: stepped.step };
+}
+
+/** Where test rows come from: a sampler, or arrays loaded from disk. */
+export interface BlockSource {
+  next(rows: number): SampleBlock | null;
+}
+
+export function samplerSource(s: SetSampler): BlockSource {
+  return { next: (rows) => (s.remaining > 0 ? s.next(rows) : null) };
+}
+
+export function arraySource(set: SampleBlock): BlockSource {
+  let pos = 0;
+  const n = set.X.cols;
+  return {
+    next(rows) {
+      if (pos >= set.X.rows) return null;
+      const end = Math.min(set.X.rows, pos + rows);
+      const block = {
+        X: fromData(end - pos, n, set.X.data.subarray(pos * n, end * n)),
+        y: set.y.subarray(pos, end),
+        component: set.component.subarray(pos, end),
+      };
+      pos = end;
+      return block;
+    },
+  };
+}
+
+export interface ModelErrors {
+  /** Training error T (with the ridge term and the factor ½). */
+  train: number;
+  /** Generalisation error E = ½·mean test (y − ŷ)². */
+  gen: number;
+  /** 0-1 errors of sign(ŷ), for classification. */
+  trainZeroOne?: number;
+  genZeroOne?: number;
+}
+
+/** Stage 3's product for one map: its readout, or why there is none. */
+export type Readout = RidgeFit | string;
+
+/** Stage 4's product for one map. */
+export interface ScoredModel {
+  map: FeatureMap;
+  errors: ModelErrors;
+  /** The readout ŵ (absent when the map failed). */
+  fit?: RidgeFit;
+  failure?: string;
+}
+
+function scaled(z: Matrix, factor: number): Matrix {
+  const d = z.data;
+  for (let i = 0; i < d.length; i++) d[i] *= factor;
+  return z;
+}
+
+/** A surrogate's readout, or why there is none (the network's own failures are thrown). */
+function fitOrFailure(Z: Matrix, y: Float64Array, lambda: number, isNetwork: boolean): Readout {
+  try {
+    return fitRidge(Z, y, lambda);
+  } catch (e) {
+    if (isNetwork || !(e instanceof NumericalFailure || e instanceof SingularRidgeSystem)) throw e;
+    return `numerical failure of the surrogate: ${e instanceof SingularRidgeSystem ? e.diagnosis : e.message}`;
+  }
+}
+
+/**
+ * Stage 3: each map's readout on the ridge set, ŵ = (ZᵀZ + λmI)⁻¹Zᵀy with Z = features/√k. The
+ * first map is the network, whose failure is the configuration's (thrown, never recorded).
+ */
+export function fitReadouts(maps: FeatureMap[], Fhat: Matrix, ridgeSet: SampleBlock, lambda: number, noiseFor: (name: string, set: 'ridge' | 'test') => Stream): Readout[] {
+  const invSqrtK = 1 / Math.sqrt(Fhat.rows);
+  const pre = preactivations(ridgeSet.X, Fhat);
+  return maps.map((map, i) => {
+    const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
+    return fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
+  });
+}
+
+/** Stage 4: every readout scored on the test blocks, and ½·Var(y) of the test labels. */
+export function scoreReadouts(
+  maps: FeatureMap[],
+  fits: Readout[],
+  Fhat: Matrix,
+  ridgeSet: SampleBlock,
+  test: BlockSource,
+  classification: boolean,
+  noiseFor: (name: string, set: 'ridge' | 'test') => Stream,
+): { scored: ScoredModel[]; halfVarY: number } {
+  const k = Fhat.rows;
+  const invSqrtK = 1 / Math.sqrt(k);
+  const testNoise = maps.map((m) => noiseFor(m.name, 'test'));
+  const acc = maps.map(() => new ErrorAccumulator());
+  const moments = new MomentAccumulator();
+  const rows = testBlockRows(k);
+  for (let block = test.next(rows); block; block = test.next(rows)) {
+    const preTest = preactivations(block.X, Fhat);
+    moments.add(block.y);
+    maps.forEach((map, i) => {
+      const fit = fits[i];
+      if (typeof fit === 'string') return;
+      const Z = scaled(map.features(block, preTest, testNoise[i]), invSqrtK);
+      acc[i].add(block.y, matVec(Z, fit.w));
+    });
+  }
+  const scored = maps.map((map, i): ScoredModel => {
+    const fit = fits[i];
+    if (typeof fit === 'string') {
+      const errors: ModelErrors = { train: Number.NaN, gen: Number.NaN };
+      if (classification) Object.assign(errors, { trainZeroOne: Number.NaN, genZeroOne: Number.NaN });
+      return { map, errors, failure: fit };
+    }
+    const errors: ModelErrors = { train: fit.train, gen: acc[i].halfMse };
+    if (classification) {
+      errors.trainZeroOne = zeroOneError(ridgeSet.y, fit.fitted);
+      errors.genZeroOne = acc[i].zeroOne;
+    }
+    return { map, errors, fit };
+  });
+  return { scored, halfVarY: moments.variance / 2 };
+}
+
+/** Stages 3 and 4 together: fit each map's readout on the ridge set and score it on the test blocks. */
+export function fitAndScore(
+  maps: FeatureMap[],
+  Fhat: Matrix,
+  ridgeSet: SampleBlock,
+  test: BlockSource,
+  lambda: number,
+  classification: boolean,
+  noiseFor: (name: string, set: 'ridge' | 'test') => Stream,
+): { scored: ScoredModel[]; halfVarY: number } {
+  const fits = fitReadouts(maps, Fhat, ridgeSet, lambda, noiseFor);
+  return scoreReadouts(maps, fits, Fhat, ridgeSet, test, classification, noiseFor);
+}
