@@ -2,7 +2,23 @@
 // inside a chosen degree interval with a margin from its boundaries, so every generated value
 // satisfies the Hermite theorem's hypotheses by construction.
 import fc from 'fast-check';
-import { DEFAULT_CONFIG, type ExperimentConfig } from '../src/data/config.ts';
+import { configField, DEFAULT_CONFIG, type ExperimentConfig } from '../src/data/config.ts';
+
+/** A number drawn over a configuration field's whole range (CONFIG_FIELDS), or a part of it. */
+function fieldDouble(key: keyof ExperimentConfig, within: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
+  const rule = configField(key)?.rule;
+  if (rule?.kind !== 'number') throw new Error(`${key} is not a number field`);
+  const min = Math.max(rule.min, within.min ?? -Infinity);
+  const max = Math.min(rule.max, within.max ?? Infinity);
+  return fc.double({ min, max, noNaN: true, ...(rule.minExclusive && min === rule.min ? { minExcluded: true } : {}) });
+}
+
+/** An integer drawn within a configuration field's range. */
+function fieldInteger(key: keyof ExperimentConfig, within: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
+  const rule = configField(key)?.rule;
+  if (rule?.kind !== 'number' || !rule.integer) throw new Error(`${key} is not an integer field`);
+  return fc.integer({ min: Math.max(rule.min, within.min ?? -Infinity), max: Math.min(rule.max, within.max ?? Infinity) });
+}
 
 /** β inside ((D−1)/D, D/(D+1)) (or [0, ½) for D = 1), at least `margin` of the width from each end. */
 export function betaInDegree(maxDegree = 4, margin = 0.15): fc.Arbitrary<number> {
@@ -33,18 +49,18 @@ export interface ArbitraryOptions {
 
 export function configArbitrary(opts: ArbitraryOptions = {}): fc.Arbitrary<ExperimentConfig> {
   const cheap = opts.cheap ?? false;
-  return fc.integer({ min: 1, max: 3 }).chain((components) =>
+  return fieldInteger('components', { max: 3 }).chain((components) =>
     fc
       .record({
         act: fc.constantFrom('relu' as const, 'tanh' as const, 'sigmoid' as const, 'erf' as const),
         rho: weights(components),
-        rank: fc.integer({ min: 1, max: 4 }),
+        rank: fieldInteger('rank', { min: 1, max: 4 }),
         theta: fc.constantFrom('fixed' as const, 'random' as const),
-        align: fc.double({ min: -1, max: 1, noNaN: true }),
+        align: fieldDouble('align'),
         beta: betaInDegree(opts.maxDegree ?? 4),
-        alpha: fc.double({ min: 0, max: 1, noNaN: true }),
-        kRatio: fc.double({ min: 0.25, max: cheap ? 2 : 4, noNaN: true }),
-        mRatio: fc.double({ min: 0.5, max: cheap ? 1.5 : 2, noNaN: true }),
+        alpha: fieldDouble('alpha'),
+        kRatio: fieldDouble('kRatio', { min: 0.25, max: cheap ? 2 : 4 }),
+        mRatio: fieldDouble('mRatio', { min: 0.5, max: cheap ? 1.5 : 2 }),
         logLambda: fc.double({ min: -5, max: -1, noNaN: true }),
         target: fc.constantFrom('random' as const, 'spike' as const),
         classify: fc.boolean(),

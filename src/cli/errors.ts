@@ -1,6 +1,6 @@
 // Errors the command reports as one line with exit code 2 (bad input), as opposed to
 // internal failures (exit 1). Library code throws ConfigError; the CLI adds UsageError.
-import { ConfigError } from '../data/config.ts';
+import { ConfigError, configField } from '../data/config.ts';
 import { NpyError } from '../io/npy.ts';
 
 export class UsageError extends Error {
@@ -28,14 +28,15 @@ export function badInputMessage(e: Error): string {
 
 /**
  * Run `fn` on values read from a file: a ConfigError then names the file and the key as it is
- * spelt there (camelCase: 'm-ratio' → 'mRatio'), not a flag the user never gave.
+ * spelt there (the field's key: 'm-ratio' → 'mRatio', from CONFIG_FIELDS), not a flag the user
+ * never gave.
  */
 export function fieldsOfFile<T>(label: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const key = e.field.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const key = configField(e.field)?.key ?? e.field;
     throw new UsageError(`${label}: ${key}${e.message.slice(e.field.length)}`);
   }
 }

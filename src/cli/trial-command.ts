@@ -1,18 +1,7 @@
 // `onestep trial`: run trials of the network and its surrogates on shared draws.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_CONFIG,
-  type ExperimentConfig,
-  expandRho,
-  sizesOf,
-  SPIKE_BASES,
-  STEP_SCALES,
-  TARGET_ACTIVATIONS,
-  TARGET_DIRECTIONS,
-  TASKS,
-  validateConfig,
-} from '../data/config.ts';
+import { CONFIG_FIELDS, type ConfigField, configField, DEFAULT_CONFIG, type ExperimentConfig, expandRho, sizesOf, validateConfig } from '../data/config.ts';
 import { scalings } from '../data/mixture.ts';
 import { summarise } from '../experiment/stats.ts';
 import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/array-trial.ts';
@@ -41,31 +30,13 @@ import { isObject } from '../report/shape.ts';
 
 const D = DEFAULT_CONFIG;
 
+/** One flag per configuration setting, with its help and default, from CONFIG_FIELDS. */
+export const CONFIG_FLAGS: FlagTable = Object.fromEntries(
+  CONFIG_FIELDS.map((f) => [f.flag, { type: 'string', value: f.placeholder, help: f.help, default: f.shownDefault ?? (f.default === null ? undefined : String(f.default)) }]),
+);
+
 export const TRIAL_FLAGS: FlagTable = {
-  n: { type: 'string', value: 'N', help: 'input dimension n', default: String(D.n) },
-  'm-ratio': { type: 'string', value: 'R', help: 'readout samples per dimension m/n', default: String(D.mRatio) },
-  'k-ratio': { type: 'string', value: 'R', help: 'hidden neurons per readout sample k/m', default: String(D.kRatio) },
-  'step-ratio': { type: 'string', value: 'R', help: 'step samples per readout sample m̃/m', default: String(D.stepRatio) },
-  'test-ratio': { type: 'string', value: 'R', help: 'test samples per readout sample', default: String(D.testRatio) },
-  act: { type: 'string', value: 'A', help: `activation σ: ${ACTIVATION_NAMES.join('|')}`, default: D.act },
-  'target-act': { type: 'string', value: 'A', help: `target σ_*: ${TARGET_ACTIVATIONS.join('|')}`, default: D.targetAct },
-  beta: { type: 'string', value: 'B', help: 'strength β ∈ [0,1]: η‖Σ‖ ≍ n^β', default: String(D.beta) },
-  alpha: { type: 'string', value: 'A', help: 'weighting α ∈ [0,1]: θ = n^{β(1−α)}, η = n^{βα}', default: String(D.alpha) },
-  lambda: { type: 'string', value: 'L', help: 'ridge penalty λ (objective (1/2m)‖y−Φᵀw‖² + (λ/2)‖w‖²)', default: String(D.lambda) },
-  eta: { type: 'string', value: 'E', help: 'explicit learning rate η (overrides n^{βα}; 0 = no step)' },
-  'target-linear': { type: 'string', value: 'F1', help: 'target F1·t + F*·He₂(t)/√2 (+ noise), t = ξᵀx, instead of σ_* (oracle settings)' },
-  'target-nonlinear': { type: 'string', value: 'FS', help: 'F* of that target', default: '0' },
-  'step-scale': { type: 'string', value: 'S', help: "none: F̂ = F + ηG, the paper's (the authors' code) | sqrt-k: F̂ = F + η√k·G, Ba et al.'s convention, a √k larger step", default: D.stepScale },
-  spikes: { type: 'string', value: 'S', help: "spike bases of the components: independent, the paper's (γ_1ᵀγ_2 ≈ N(0,1/n)) | orthogonal (γ_1ᵀγ_2 = a exactly)", default: D.spikes },
-  components: { type: 'string', value: 'C', help: 'mixture components C', default: String(D.components) },
-  rho: { type: 'string', value: 'R[,R…]', help: 'mixture weights, or ρ_1 alone (rest split equally)', default: '0.5' },
-  rank: { type: 'string', value: 'D', help: 'spike rank d per component (0 = isotropic)', default: String(D.rank) },
-  theta: { type: 'string', value: 'T', help: "spike strengths: fixed | random (θ·U(0,1)) | a number θ", default: 'fixed' },
-  align: { type: 'string', value: 'A', help: 'alignment a ∈ [−1,1] of the other components’ spikes with component 1', default: String(D.align) },
-  target: { type: 'string', value: 'T', help: 'target direction: random | spike (in the spikes)', default: D.target },
-  task: { type: 'string', value: 'T', help: 'regression | classification (±1 by component)', default: D.task },
-  noise: { type: 'string', value: 'S', help: 'label noise: Gaussian std (regression) or flip probability (classification)', default: '0' },
-  'mean-norm': { type: 'string', value: 'M', help: 'norm of each component mean (0 = centred)', default: '0' },
+  ...CONFIG_FLAGS,
   surrogates: { type: 'string', value: 'LIST', help: 'comma list of hermite:auto, hermite:D[:nonoise][:bscale=X], cget, get; or none', default: 'hermite:auto' },
   'degree-cap': { type: 'string', value: 'D', help: 'cap for hermite:auto (the paper caps at 4)' },
   trials: { type: 'string', value: 'T', help: 'number of trials (trial t uses seed S+t)', default: '3' },
@@ -97,8 +68,9 @@ export const TRIAL_HELP = helpText(
 );
 
 // The ranges of validateConfig, shared by the flags and --load-npy (flags or meta.json).
-const LAMBDA_RANGE: NumberRange = { min: 0, minExclusive: true, max: 1e6 };
-const ETA_RANGE: NumberRange = { min: 0, max: 1e9 };
+// The ranges --load-npy takes from the flags or meta.json: those of the configuration fields.
+const LAMBDA_RANGE = configField('lambda')!.rule as NumberRange;
+const ETA_RANGE = configField('eta')!.rule as NumberRange;
 
 /** The flags --load-npy uses; any other flag would be silently ignored, so it is refused. */
 const LOAD_NPY_FLAGS = ['load-npy', 'act', 'lambda', 'eta', 'json', 'backend', 'help'];
@@ -106,41 +78,31 @@ const LOAD_NPY_FLAGS = ['load-npy', 'act', 'lambda', 'eta', 'json', 'backend', '
 /** Keys `onestep trial --json` adds to the configuration in its `config` object. */
 export const TRIAL_JSON_CONFIG_EXTRAS = ['sizes', 'thetaValue', 'etaValue', 'surrogates', 'degreeCap', 'seed', 'trials'] as const;
 
+/** One setting's value from its flag (or its default), parsed by the field's rule. */
+function fieldFromFlag(flags: ParsedFlags, f: ConfigField, components: number): unknown {
+  const rule = f.rule;
+  switch (rule.kind) {
+    case 'number':
+      return numberFlag(flags, f.flag, f.default as number, rule);
+    case 'choice':
+      return choiceFlag(flags, f.flag, f.default as string, rule.choices);
+    case 'optional-number':
+      return flags[f.flag] === undefined ? null : numberFlag(flags, f.flag, 0, rule);
+    case 'weights':
+      return expandRho(numberListFlag(flags, f.flag) ?? [0.5], components);
+    case 'strength': {
+      const raw = flags[f.flag] === undefined ? 'fixed' : String(flags[f.flag]);
+      return raw === 'fixed' || raw === 'random' ? raw : numberFlag(flags, f.flag, 0, { min: 0 });
+    }
+  }
+}
+
 /** The experiment configuration the flags describe (validated). */
 export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
-  const components = numberFlag(flags, 'components', D.components, { min: 1, max: 20, integer: true });
-  const rhoValues = numberListFlag(flags, 'rho') ?? [0.5];
-  const thetaRaw = flags.theta === undefined ? 'fixed' : String(flags.theta);
-  let theta: ExperimentConfig['theta'];
-  if (thetaRaw === 'fixed' || thetaRaw === 'random') theta = thetaRaw;
-  else theta = numberFlag(flags, 'theta', 0, { min: 0 });
-  const config: ExperimentConfig = {
-    n: numberFlag(flags, 'n', D.n, { min: 2, max: 100000, integer: true }),
-    mRatio: numberFlag(flags, 'm-ratio', D.mRatio, { min: 0, minExclusive: true, max: 100 }),
-    kRatio: numberFlag(flags, 'k-ratio', D.kRatio, { min: 0, minExclusive: true, max: 100 }),
-    stepRatio: numberFlag(flags, 'step-ratio', D.stepRatio, { min: 0, minExclusive: true, max: 100 }),
-    testRatio: numberFlag(flags, 'test-ratio', D.testRatio, { min: 0, minExclusive: true, max: 100 }),
-    act: choiceFlag(flags, 'act', D.act, ACTIVATION_NAMES),
-    targetAct: choiceFlag(flags, 'target-act', D.targetAct, TARGET_ACTIVATIONS),
-    beta: numberFlag(flags, 'beta', D.beta, { min: 0, max: 1 }),
-    alpha: numberFlag(flags, 'alpha', D.alpha, { min: 0, max: 1 }),
-    lambda: numberFlag(flags, 'lambda', D.lambda, LAMBDA_RANGE),
-    components,
-    rho: expandRho(rhoValues, components),
-    rank: numberFlag(flags, 'rank', D.rank, { min: 0, max: 50, integer: true }),
-    theta,
-    align: numberFlag(flags, 'align', D.align, { min: -1, max: 1 }),
-    target: choiceFlag(flags, 'target', D.target, TARGET_DIRECTIONS),
-    task: choiceFlag(flags, 'task', D.task, TASKS),
-    noise: numberFlag(flags, 'noise', D.noise, { min: 0, max: 1000 }),
-    meanNorm: numberFlag(flags, 'mean-norm', D.meanNorm, { min: 0, max: 1000 }),
-    eta: flags.eta === undefined ? null : numberFlag(flags, 'eta', 0, ETA_RANGE),
-    stepScale: choiceFlag(flags, 'step-scale', D.stepScale, STEP_SCALES),
-    spikes: choiceFlag(flags, 'spikes', D.spikes, SPIKE_BASES),
-    targetLinear: flags['target-linear'] === undefined ? null : numberFlag(flags, 'target-linear', 0, { min: -1000, max: 1000 }),
-    targetNonlinear: numberFlag(flags, 'target-nonlinear', 0, { min: -1000, max: 1000 }),
-  };
-  return validateConfig(config);
+  // ρ given as ρ_1 alone is expanded to C weights, so C is read first.
+  const components = fieldFromFlag(flags, configField('components')!, 0) as number;
+  const config = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.key, fieldFromFlag(flags, f, components)]));
+  return validateConfig(config as unknown as ExperimentConfig);
 }
 
 function saveTrialArrays(dir: string, trial: TrialResult, config: ExperimentConfig): void {

@@ -73,32 +73,112 @@ export type StepScale = (typeof STEP_SCALES)[number];
 export const SPIKE_BASES = ['independent', 'orthogonal'] as const;
 export type SpikeBasis = (typeof SPIKE_BASES)[number];
 
-export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
-  n: 400,
-  mRatio: 1,
-  kRatio: 1,
-  stepRatio: 1,
-  testRatio: 5,
-  act: 'relu',
-  targetAct: 'relu',
-  beta: 0.74,
-  alpha: 0.5,
-  lambda: 1e-4,
-  components: 2,
-  rho: [0.5, 0.5],
-  rank: 1,
-  theta: 'fixed',
-  align: 0,
-  target: 'random',
-  task: 'regression',
-  noise: 0,
-  meanNorm: 0,
-  eta: null,
-  stepScale: 'none',
-  spikes: 'independent',
-  targetLinear: null,
-  targetNonlinear: 0,
-} satisfies ExperimentConfig);
+/** How a field's value is checked (and parsed from a flag). */
+export type FieldRule =
+  | { kind: 'number'; min: number; max: number; minExclusive?: boolean; integer?: boolean; allowed?: string }
+  | { kind: 'choice'; choices: readonly string[]; allowed?: string }
+  /** A number, or null for "not given" (an explicit η, the linear-plus-He₂ target). */
+  | { kind: 'optional-number'; min: number; max: number; allowed: string }
+  /** ρ: C non-negative weights summing to 1 (a flag may give ρ_1 alone). */
+  | { kind: 'weights' }
+  /** θ: 'fixed', 'random' or an explicit strength. */
+  | { kind: 'strength' };
+
+/**
+ * One configuration setting: its key, its flag, how it is checked, its default and its help.
+ * The flags of `onestep trial`, its --help, validation, --config files and the fast-check
+ * arbitraries' ranges are all derived from CONFIG_FIELDS: adding a setting is one row here plus
+ * its use.
+ */
+export interface ConfigField<K extends keyof ExperimentConfig = keyof ExperimentConfig> {
+  key: K;
+  flag: string;
+  /** Placeholder in --help. */
+  placeholder: string;
+  help: string;
+  rule: FieldRule;
+  default: ExperimentConfig[K];
+  /** The default as --help shows it, when String(default) would not say it well. */
+  shownDefault?: string;
+}
+
+function field<K extends keyof ExperimentConfig>(f: ConfigField<K>): ConfigField {
+  return f as unknown as ConfigField;
+}
+
+const num = (min: number, max: number, extra: { minExclusive?: boolean; integer?: boolean; allowed?: string } = {}): FieldRule => ({ kind: 'number', min, max, ...extra });
+
+/** Every setting, in the order --help lists them. */
+export const CONFIG_FIELDS: readonly ConfigField[] = [
+  field({ key: 'n', flag: 'n', placeholder: 'N', help: 'input dimension n', rule: num(2, 100_000, { integer: true }), default: 400 }),
+  field({ key: 'mRatio', flag: 'm-ratio', placeholder: 'R', help: 'readout samples per dimension m/n', rule: num(0, 100, { minExclusive: true }), default: 1 }),
+  field({ key: 'kRatio', flag: 'k-ratio', placeholder: 'R', help: 'hidden neurons per readout sample k/m', rule: num(0, 100, { minExclusive: true }), default: 1 }),
+  field({ key: 'stepRatio', flag: 'step-ratio', placeholder: 'R', help: 'step samples per readout sample m̃/m', rule: num(0, 100, { minExclusive: true }), default: 1 }),
+  field({ key: 'testRatio', flag: 'test-ratio', placeholder: 'R', help: 'test samples per readout sample', rule: num(0, 100, { minExclusive: true }), default: 5 }),
+  field({ key: 'act', flag: 'act', placeholder: 'A', help: `activation σ: ${ACTIVATION_NAMES.join('|')}`, rule: { kind: 'choice', choices: ACTIVATION_NAMES }, default: 'relu' }),
+  field({ key: 'targetAct', flag: 'target-act', placeholder: 'A', help: `target σ_*: ${TARGET_ACTIVATIONS.join('|')}`, rule: { kind: 'choice', choices: TARGET_ACTIVATIONS }, default: 'relu' }),
+  field({ key: 'beta', flag: 'beta', placeholder: 'B', help: 'strength β ∈ [0,1]: η‖Σ‖ ≍ n^β', rule: num(0, 1), default: 0.74 }),
+  field({ key: 'alpha', flag: 'alpha', placeholder: 'A', help: 'weighting α ∈ [0,1]: θ = n^{β(1−α)}, η = n^{βα}', rule: num(0, 1), default: 0.5 }),
+  field({ key: 'lambda', flag: 'lambda', placeholder: 'L', help: 'ridge penalty λ (objective (1/2m)‖y−Φᵀw‖² + (λ/2)‖w‖²)', rule: num(0, 1e6, { minExclusive: true, allowed: 'a number in (0, 1e6]' }), default: 1e-4 }),
+  field({ key: 'eta', flag: 'eta', placeholder: 'E', help: 'explicit learning rate η (overrides n^{βα}; 0 = no step)', rule: { kind: 'optional-number', min: 0, max: 1e9, allowed: 'a learning rate in [0, 1e9]' }, default: null }),
+  field({ key: 'targetLinear', flag: 'target-linear', placeholder: 'F1', help: 'target F1·t + F*·He₂(t)/√2 (+ noise), t = ξᵀx, instead of σ_* (oracle settings)', rule: { kind: 'optional-number', min: -1000, max: 1000, allowed: 'a number in [-1000, 1000]' }, default: null }),
+  field({ key: 'targetNonlinear', flag: 'target-nonlinear', placeholder: 'FS', help: 'F* of that target', rule: num(-1000, 1000), default: 0 }),
+  field({ key: 'stepScale', flag: 'step-scale', placeholder: 'S', help: "none: F̂ = F + ηG, the paper's (the authors' code) | sqrt-k: F̂ = F + η√k·G, Ba et al.'s convention, a √k larger step", rule: { kind: 'choice', choices: STEP_SCALES, allowed: STEP_SCALES.join(' or ') }, default: 'none' }),
+  field({ key: 'spikes', flag: 'spikes', placeholder: 'S', help: "spike bases of the components: independent, the paper's (γ_1ᵀγ_2 ≈ N(0,1/n)) | orthogonal (γ_1ᵀγ_2 = a exactly)", rule: { kind: 'choice', choices: SPIKE_BASES, allowed: SPIKE_BASES.join(' or ') }, default: 'independent' }),
+  field({ key: 'components', flag: 'components', placeholder: 'C', help: 'mixture components C', rule: num(1, 20, { integer: true }), default: 2 }),
+  field({ key: 'rho', flag: 'rho', placeholder: 'R[,R…]', help: 'mixture weights, or ρ_1 alone (rest split equally)', rule: { kind: 'weights' }, default: [0.5, 0.5], shownDefault: '0.5' }),
+  field({ key: 'rank', flag: 'rank', placeholder: 'D', help: 'spike rank d per component (0 = isotropic)', rule: num(0, 50, { integer: true }), default: 1 }),
+  field({ key: 'theta', flag: 'theta', placeholder: 'T', help: 'spike strengths: fixed | random (θ·U(0,1)) | a number θ', rule: { kind: 'strength' }, default: 'fixed' }),
+  field({ key: 'align', flag: 'align', placeholder: 'A', help: 'alignment a ∈ [−1,1] of the other components’ spikes with component 1', rule: num(-1, 1), default: 0 }),
+  field({ key: 'target', flag: 'target', placeholder: 'T', help: 'target direction: random | spike (in the spikes)', rule: { kind: 'choice', choices: TARGET_DIRECTIONS, allowed: 'random or spike' }, default: 'random' }),
+  field({ key: 'task', flag: 'task', placeholder: 'T', help: 'regression | classification (±1 by component)', rule: { kind: 'choice', choices: TASKS, allowed: 'regression or classification' }, default: 'regression' }),
+  field({ key: 'noise', flag: 'noise', placeholder: 'S', help: 'label noise: Gaussian std (regression) or flip probability (classification)', rule: num(0, 1000), default: 0 }),
+  field({ key: 'meanNorm', flag: 'mean-norm', placeholder: 'M', help: 'norm of each component mean (0 = centred)', rule: num(0, 1000), default: 0 }),
+];
+
+/** The field a flag or a key names. */
+export function configField(flagOrKey: string): ConfigField | undefined {
+  return CONFIG_FIELDS.find((f) => f.flag === flagOrKey || f.key === flagOrKey);
+}
+
+/** The defaults of the paper's setting at a CI-friendly size (n = 400), from CONFIG_FIELDS. */
+export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze(
+  Object.fromEntries(CONFIG_FIELDS.map((f) => [f.key, f.default])) as unknown as ExperimentConfig,
+);
+
+/** The text that says what a field allows (the same in flag, file and validation errors). */
+export function allowedText(rule: FieldRule): string {
+  switch (rule.kind) {
+    case 'number': {
+      if (rule.allowed) return rule.allowed;
+      const lo = rule.minExclusive ? `(${rule.min}` : `[${rule.min}`;
+      return `${rule.integer ? 'an integer' : 'a number'} in ${lo}, ${rule.max}]`;
+    }
+    case 'choice':
+      return rule.allowed ?? `one of ${rule.choices.join(', ')}`;
+    case 'optional-number':
+      return rule.allowed;
+    case 'weights':
+      return 'non-negative weights summing to 1';
+    case 'strength':
+      return "'fixed', 'random' or a spike strength in [0, 1e9]";
+  }
+}
+
+function fieldOk(rule: FieldRule, v: unknown): boolean {
+  switch (rule.kind) {
+    case 'number':
+      return typeof v === 'number' && finite(v) && (rule.minExclusive ? v > rule.min : v >= rule.min) && v <= rule.max && (!rule.integer || Number.isInteger(v));
+    case 'choice':
+      return typeof v === 'string' && rule.choices.includes(v);
+    case 'optional-number':
+      return v === null || (typeof v === 'number' && finite(v) && v >= rule.min && v <= rule.max);
+    case 'weights':
+      return Array.isArray(v) && v.every((r) => typeof r === 'number' && finite(r) && r >= 0);
+    case 'strength':
+      return v === 'fixed' || v === 'random' || (typeof v === 'number' && finite(v) && v >= 0 && v <= 1e9);
+  }
+}
 
 /** A bad configuration value: the CLI prints the message alone and exits with code 2. */
 export class ConfigError extends Error {
@@ -144,51 +224,31 @@ export function sizesOf(c: ExperimentConfig): Sizes {
 
 /** Throws ConfigError on the first invalid field; returns the config otherwise. */
 export function validateConfig(c: ExperimentConfig): ExperimentConfig {
-  check(Number.isInteger(c.n) && c.n >= 2 && c.n <= 100_000, 'n', c.n, 'an integer in [2, 100000]');
-  check(finite(c.mRatio) && c.mRatio > 0 && c.mRatio <= 100, 'm-ratio', c.mRatio, 'a number in (0, 100]');
-  check(finite(c.kRatio) && c.kRatio > 0 && c.kRatio <= 100, 'k-ratio', c.kRatio, 'a number in (0, 100]');
-  check(finite(c.stepRatio) && c.stepRatio > 0 && c.stepRatio <= 100, 'step-ratio', c.stepRatio, 'a number in (0, 100]');
-  check(finite(c.testRatio) && c.testRatio > 0 && c.testRatio <= 100, 'test-ratio', c.testRatio, 'a number in (0, 100]');
-  check((ACTIVATION_NAMES as readonly string[]).includes(c.act), 'act', c.act, `one of ${ACTIVATION_NAMES.join(', ')}`);
-  check((TARGET_ACTIVATIONS as readonly string[]).includes(c.targetAct), 'target-act', c.targetAct, `one of ${TARGET_ACTIVATIONS.join(', ')}`);
-  check(finite(c.beta) && c.beta >= 0 && c.beta <= 1, 'beta', c.beta, 'a number in [0, 1]');
-  check(finite(c.alpha) && c.alpha >= 0 && c.alpha <= 1, 'alpha', c.alpha, 'a number in [0, 1]');
-  check(finite(c.lambda) && c.lambda > 0 && c.lambda <= 1e6, 'lambda', c.lambda, 'a number in (0, 1e6]');
-  check(Number.isInteger(c.components) && c.components >= 1 && c.components <= 20, 'components', c.components, 'an integer in [1, 20]');
+  // Each field against its own rule (ρ's length, rank's bound and noise's range depend on
+  // other fields: below), then the rules that tie fields together.
+  for (const f of CONFIG_FIELDS) {
+    if (f.key === 'rank' || f.key === 'noise' || f.key === 'rho') continue;
+    check(fieldOk(f.rule, c[f.key]), f.flag, c[f.key], allowedText(f.rule));
+  }
   check(
-    c.rho.length === c.components && c.rho.every((r) => finite(r) && r >= 0),
+    fieldOk({ kind: 'weights' }, c.rho) && c.rho.length === c.components,
     'rho',
     c.rho,
     `${c.components} non-negative weights (or one weight ρ_1 in [0, 1], the rest split equally)`,
   );
   const rhoSum = c.rho.reduce((a, b) => a + b, 0);
   check(Math.abs(rhoSum - 1) < 1e-9, 'rho', c.rho, 'weights summing to 1');
-  check((SPIKE_BASES as readonly string[]).includes(c.spikes), 'spikes', c.spikes, SPIKE_BASES.join(' or '));
   // Orthogonal spikes put components 2..C in the complement of component 1's, so 2·rank ≤ n.
   const orthogonal = c.components >= 2 && c.spikes === 'orthogonal';
   const maxRank = Math.min(50, orthogonal ? Math.floor(c.n / 2) : c.n);
   check(Number.isInteger(c.rank) && c.rank >= 0 && c.rank <= maxRank, 'rank', c.rank, `an integer in [0, ${maxRank}]${orthogonal ? ' (at most n/2 with orthogonal spikes and two or more components)' : ''}`);
-  check(
-    c.theta === 'fixed' || c.theta === 'random' || (typeof c.theta === 'number' && finite(c.theta) && c.theta >= 0 && c.theta <= 1e9),
-    'theta',
-    c.theta,
-    "'fixed', 'random' or a spike strength in [0, 1e9]",
-  );
-  check(finite(c.align) && c.align >= -1 && c.align <= 1, 'align', c.align, 'a number in [-1, 1]');
-  check((TARGET_DIRECTIONS as readonly string[]).includes(c.target), 'target', c.target, 'random or spike');
   check(!(c.target === 'spike' && c.rank === 0), 'target', c.target, "'random' when rank is 0 (there is no spike to align with)");
-  check((TASKS as readonly string[]).includes(c.task), 'task', c.task, 'regression or classification');
   check(!(c.task === 'classification' && c.components < 2), 'task', c.task, 'classification needs components ≥ 2');
   if (c.task === 'classification') {
     check(finite(c.noise) && c.noise >= 0 && c.noise <= 0.5, 'noise', c.noise, 'a flip probability in [0, 0.5] for classification');
   } else {
     check(finite(c.noise) && c.noise >= 0 && c.noise <= 1e3, 'noise', c.noise, 'a standard deviation in [0, 1000]');
   }
-  check(finite(c.meanNorm) && c.meanNorm >= 0 && c.meanNorm <= 1e3, 'mean-norm', c.meanNorm, 'a number in [0, 1000]');
-  check(c.eta === null || (finite(c.eta) && c.eta >= 0 && c.eta <= 1e9), 'eta', c.eta, 'a learning rate in [0, 1e9]');
-  check((STEP_SCALES as readonly string[]).includes(c.stepScale), 'step-scale', c.stepScale, STEP_SCALES.join(' or '));
-  check(c.targetLinear === null || (finite(c.targetLinear) && Math.abs(c.targetLinear) <= 1e3), 'target-linear', c.targetLinear, 'a number in [-1000, 1000]');
-  check(finite(c.targetNonlinear) && Math.abs(c.targetNonlinear) <= 1e3, 'target-nonlinear', c.targetNonlinear, 'a number in [-1000, 1000]');
   check(!(c.targetNonlinear !== 0 && c.targetLinear === null), 'target-nonlinear', c.targetNonlinear, 'used together with --target-linear (give --target-linear 0 for a purely nonlinear target)');
   check(!(c.targetLinear === 0 && c.targetNonlinear === 0 && c.noise === 0), 'target-linear', c.targetLinear, 'a target that is not identically zero: F1 and F* both 0 need --noise > 0');
   const s = sizesOf(c);
