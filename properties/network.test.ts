@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Matrix, zeros } from '../src/linalg/matrix.ts';
-import { activation, type ActivationName } from '../src/model/activations.ts';
+import { activation, type ActivationName } from '../src/math/activations.ts';
 import { gradientStep, initNetwork, networkOutputs, preactivations } from '../src/model/network.ts';
 import { fitRidge, matVec } from '../src/model/ridge.ts';
 import { rootStream } from '../src/random/stream.ts';

@@ -18,7 +18,7 @@ import { populationGen, trialWithPopulationGen } from '../src/experiment/populat
 import { firstLayerOfTrial } from '../src/experiment/stages.ts';
 import { runTrial, simulateTrial } from '../src/experiment/trial.ts';
 import { dot, fromData } from '../src/linalg/index.ts';
-import { activation, type ActivationName } from '../src/model/activations.ts';
+import { activation, type ActivationName } from '../src/math/activations.ts';
 import { ErrorAccumulator } from '../src/model/errors.ts';
 import { applyActivation, preactivations } from '../src/model/network.ts';
 import { fitRidge, matVec } from '../src/model/ridge.ts';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type ExperimentConfig, type StepScale, validateConfig } from '../src/data/config.ts';
 import { runTrial } from '../src/experiment/trial.ts';
-import { activation } from '../src/model/activations.ts';
+import { activation } from '../src/math/activations.ts';
 import { parseSurrogateList } from '../src/surrogates/index.ts';
 
 /** G of SPEC §3 by the definition, entry by entry: minus the gradient of (1/(2m̃))Σ(ỹ − f)². */

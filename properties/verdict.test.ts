@@ -69,12 +69,11 @@ describe('estimate: mean and standard error', () => {
 });
 
 describe('t quantiles and the tolerance policy', () => {
-  it('t95 is the two-sided 95% Student quantile: 12.706 at df 1, decreasing, 1.96 beyond the table', () => {
-    expect(t95(1)).toBe(12.706);
-    expect(t95(11)).toBe(2.201);
-    expect(t95(1000)).toBe(1.96);
-    for (let df = 1; df < 30; df++) expect(t95(df + 1)).toBeLessThan(t95(df));
-    expect(t95(30)).toBeGreaterThan(1.96);
+  it('t95 is the two-sided 95% Student quantile (reference values from SciPy 1.17, t.ppf(0.975, df))', () => {
+    const scipy: [number, number][] = [[1, 12.706204736174694], [2, 4.302652729749462], [11, 2.200985160091639], [30, 2.0422724563012378], [1000, 1.9623390808264083]];
+    for (const [df, q] of scipy) expect(Math.abs(t95(df) - q)).toBeLessThan(1e-12 * q);
+    for (let df = 1; df < 100; df++) expect(t95(df + 1)).toBeLessThan(t95(df));
+    expect(t95(1e6)).toBeGreaterThan(1.959963984);
   });
 
   it('tol(n) = floor + τ·√(n_ref/n): 5% at n = 200, 2.5% at 800, halving per factor 4 in n', () => {

@@ -1,6 +1,6 @@
 // Pure mathematics: the degree rule's interval table, its boundaries, and its relation to the
 // learning-rate exponent. Checked exactly, no simulation.
-import { degreeRule, intervalOf } from '../src/hermite/index.ts';
+import { degreeRule, intervalOf } from '../src/math/hermite/index.ts';
 import type { Decision } from '../src/experiment/verdict.ts';
 import type { Theorem } from './types.ts';
 

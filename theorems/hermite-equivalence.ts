@@ -1,4 +1,4 @@
-import { degreeRule } from '../src/hermite/index.ts';
+import { degreeRule } from '../src/math/hermite/index.ts';
 import type { Theorem } from './types.ts';
 
 export const hermiteEquivalence: Theorem = {

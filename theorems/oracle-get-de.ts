@@ -23,7 +23,7 @@
 import { type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { trialWithPopulationGen } from '../src/experiment/population-error.ts';
 import type { Decision } from '../src/experiment/verdict.ts';
-import { activation } from '../src/model/activations.ts';
+import { activation } from '../src/math/activations.ts';
 import { gaussianEquivalentMoments, ridgeEquivalent, type Spectrum, spectrumOf } from '../src/oracles/get-deterministic-equivalent.ts';
 import { gaussianInputOf, singleIndexTargetOf } from '../src/oracles/project-map.ts';
 import { FLOOR, finiteAllowance } from './oracle-mei-montanari.ts';

@@ -24,7 +24,7 @@
 import { type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { trialWithPopulationGen } from '../src/experiment/population-error.ts';
 import type { Decision } from '../src/experiment/verdict.ts';
-import { activation } from '../src/model/activations.ts';
+import { activation } from '../src/math/activations.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk } from '../src/oracles/mei-montanari.ts';
 import { targetDecomposition } from '../src/oracles/project-map.ts';
 import { type OracleLadderSpec, type OracleSample, runOracleLadder } from './oracle-ladder.ts';

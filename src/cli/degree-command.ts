@@ -1,5 +1,5 @@
 // `onestep degree --beta B`: the Hermite degree the theorem prescribes at strength β.
-import { degreeRule } from '../hermite/index.ts';
+import { degreeRule } from '../math/hermite/index.ts';
 import { type FlagTable, helpText, numberFlag, parseFlags, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 

@@ -5,7 +5,7 @@
 import { DEFAULT_CONFIG, sizesOf, validateConfig } from '../data/config.ts';
 import { type Estimate, estimate } from '../experiment/stats.ts';
 import { trialWithPopulationGen } from '../experiment/population-error.ts';
-import { ACTIVATION_NAMES, type ActivationName, activation } from '../model/activations.ts';
+import { ACTIVATION_NAMES, type ActivationName, activation } from '../math/activations.ts';
 import { deterministicEquivalent } from '../oracles/get-deterministic-equivalent.ts';
 import { gmRidge } from '../oracles/gm-ridge.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk, projectLambdaFromMM } from '../oracles/mei-montanari.ts';

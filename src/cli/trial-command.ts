@@ -8,7 +8,7 @@ import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/a
 import { runTrial, type TrialResult } from '../experiment/trial.ts';
 import { readMatrix, readVector, writeNpy } from '../io/npy.ts';
 import { backendNames, useBackend } from '../linalg/index.ts';
-import { ACTIVATION_NAMES, type ActivationName } from '../model/activations.ts';
+import { ACTIVATION_NAMES, type ActivationName } from '../math/activations.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
 import {
   choiceFlag,

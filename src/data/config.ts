@@ -2,7 +2,7 @@
 // the defaults of the paper's setting at a CI-friendly size, and validation that names
 // the offending field, its value and the allowed range (never a silent NaN downstream).
 import { totalmem } from 'node:os';
-import { ACTIVATION_NAMES, type ActivationName } from '../model/activations.ts';
+import { ACTIVATION_NAMES, type ActivationName } from '../math/activations.ts';
 
 export const TARGET_ACTIVATIONS = ['relu', 'tanh', 'linear'] as const;
 export type TargetActivation = (typeof TARGET_ACTIVATIONS)[number];

@@ -2,7 +2,7 @@
 // same step and fit/score stages as a simulated trial, on the caller's F₀, w₀ and data sets,
 // so an independent implementation can be held to onestep's numbers on identical inputs.
 import type { Matrix } from '../linalg/matrix.ts';
-import { activation, type ActivationName } from '../model/activations.ts';
+import { activation, type ActivationName } from '../math/activations.ts';
 import { networkFeatureMap } from '../model/features.ts';
 import { rootStream } from '../random/stream.ts';
 import { arraySource, fitAndScore, stepLayer } from './stages.ts';

@@ -1,6 +1,7 @@
 // A ladder of n at fixed ratios: paired trials of the network and one surrogate at each n,
 // with the relative gaps of both errors summarised per rung. Trials are added adaptively
 // (see verdict.ts); this module only runs and summarises.
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { ExperimentConfig } from '../data/config.ts';
 import { validateConfig } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
@@ -20,11 +21,9 @@ export interface GapSummary {
   hi: number;
 }
 
-/** Student-t quantiles for a two-sided 95% interval (df = 1..30; 1.96 beyond). */
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-
+/** The Student-t quantile for a two-sided 95% interval with df degrees of freedom (∞ below 1). */
 export function t95(df: number): number {
-  return df >= 1 && df <= 30 ? T95[df - 1] : 1.96;
+  return df >= 1 ? tQuantile(0.975, df) : Infinity;
 }
 
 export function gapOf(trial: TrialResult, surrogate: string, quantity: 'gen' | 'train'): number {

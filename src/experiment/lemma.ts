@@ -4,7 +4,7 @@
 import { dot } from '../linalg/matrix.ts';
 import { matTVec, matVec, operatorNorm } from '../linalg/power-iteration.ts';
 import { stepSetCorrelation } from '../model/network.ts';
-import { gaussianMoments } from '../model/gaussian-moments.ts';
+import { gaussianMoments } from '../math/gaussian-moments.ts';
 import type { TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';
 

@@ -17,9 +17,9 @@
 // within test-sampling error), with only the training draws left to fluctuate.
 import type { ExperimentConfig } from '../data/config.ts';
 import type { MixtureStructure } from '../data/mixture.ts';
-import { hermiteCoefficients } from '../hermite/index.ts';
+import { hermiteCoefficients } from '../math/hermite/index.ts';
 import { type Matrix } from '../linalg/index.ts';
-import type { Activation } from '../model/activations.ts';
+import type { Activation } from '../math/activations.ts';
 import { applyCovariance, type GaussianInput, preactivationGram, type SingleIndexTarget, targetHermite, targetMoments } from '../oracles/gaussian-setting.ts';
 import { gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
 import { simulateTrial, type TrialResult } from './trial.ts';

@@ -9,7 +9,7 @@ import { type ExperimentConfig, type Sizes, sizesOf, testBlockRows } from '../da
 import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
 import { type LabelSpec, labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
-import { activation, type Activation } from '../model/activations.ts';
+import { activation, type Activation } from '../math/activations.ts';
 import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { gradientStep, initNetwork, type Network, preactivations, stepFirstLayer, stepMultiplier } from '../model/network.ts';

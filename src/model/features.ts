@@ -6,7 +6,7 @@ import type { ExperimentConfig, Sizes } from '../data/config.ts';
 import type { MixtureStructure } from '../data/mixture.ts';
 import type { SampleBlock } from '../data/sampler.ts';
 import type { Stream } from '../random/stream.ts';
-import type { Activation } from './activations.ts';
+import type { Activation } from '../math/activations.ts';
 import { applyActivation } from './network.ts';
 
 /** What a surrogate may look at once the first layer has taken its step. */

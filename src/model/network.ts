@@ -5,7 +5,7 @@ import { type Matrix, zeros } from '../linalg/matrix.ts';
 import { matTVec } from '../linalg/power-iteration.ts';
 import type { StepScale } from '../data/config.ts';
 import type { Stream } from '../random/stream.ts';
-import type { Activation } from './activations.ts';
+import type { Activation } from '../math/activations.ts';
 
 export interface Network {
   /** First layer F (k×n). */

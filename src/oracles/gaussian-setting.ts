@@ -3,7 +3,7 @@
 // oracle and the exact (population) test error of a trained readout are expectations over this
 // distribution; this module holds what they share: Σ applied to vectors, the Gram matrix FΣFᵀ of
 // the preactivations, and the Gaussian moments of g.
-import { gaussianExpectation, hermite } from '../hermite/index.ts';
+import { gaussianExpectation, hermite } from '../math/hermite/index.ts';
 import { dot, linalg, type Matrix } from '../linalg/index.ts';
 
 /** Gaussian inputs x ~ N(0, Σ), Σ = I_n + Σ_l θ_l γ_l γ_lᵀ (γ_l the rows of `spikes`). */

@@ -34,7 +34,7 @@
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { ConfigError } from '../data/config.ts';
 import { dot, linalg, type Matrix } from '../linalg/index.ts';
-import type { Activation } from '../model/activations.ts';
+import type { Activation } from '../math/activations.ts';
 import { bracketedRoot, positive, requireNumber, type SolverStatus } from './fixed-point.ts';
 import { applyCovariance, type GaussianInput, preactivationGram, type SingleIndexTarget, targetMoments } from './gaussian-setting.ts';
 import { activationMoments } from './mei-montanari.ts';

@@ -17,8 +17,8 @@
 // The project's conventions differ (SPEC §3, derived in docs/oracles.md): λ_MM = n·λ and
 // gen = ½(R + τ²). The constant β0 is learned for free through the mean μ0 of the features when
 // μ0 ≠ 0; with μ0 = 0 (tanh, erf) it cannot be, so the formula needs a centred target there.
-import { hermiteCoefficients } from '../hermite/index.ts';
-import type { Activation } from '../model/activations.ts';
+import { hermiteCoefficients } from '../math/hermite/index.ts';
+import type { Activation } from '../math/activations.ts';
 import { bracketedRoot, dampedFixedPoint, nonNegative, positive, requireNumber, type SolverStatus } from './fixed-point.ts';
 import { ConfigError } from '../data/config.ts';
 

@@ -5,7 +5,7 @@
 // does not cover with a ConfigError that names the field (CLI exit 2).
 import { type ExperimentConfig, ConfigError } from '../data/config.ts';
 import type { MixtureStructure } from '../data/mixture.ts';
-import { gaussianExpectation } from '../hermite/index.ts';
+import { gaussianExpectation } from '../math/hermite/index.ts';
 import type { GaussianInput, SingleIndexTarget } from './get-deterministic-equivalent.ts';
 
 /** The target of a regression configuration as y = g(ξᵀx) + τε (written from SPEC §1 and the flags, not from the sampler). */

@@ -13,7 +13,7 @@
 // formula with an empty subspace, ignores the spikes and made the baseline fail for the wrong
 // reason: mis-scaled moments rather than the missing conditioning.)
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
-import { conditionalMoments } from '../model/gaussian-moments.ts';
+import { conditionalMoments } from '../math/moment-tables.ts';
 import { stepSetCorrelation } from '../model/network.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';

@@ -1,6 +1,6 @@
 // From surrogate names to feature maps for one trial.
 import { ConfigError } from '../data/config.ts';
-import { applyDegreeCap, degreeRule } from '../hermite/index.ts';
+import { applyDegreeCap, degreeRule } from '../math/hermite/index.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { conditionalGaussianFeatureMap, unconditionalGaussianFeatureMap } from './gaussian.ts';
 import { hermiteFeatureMap } from './hermite.ts';

@@ -2,7 +2,7 @@
 //   h_j = E[σ(bζ) He_j(ζ)],   E σ(bζ)²,   h*_l = √(E σ(bζ)² − Σ_{j<l} h_j²/j!).
 // Index convention: the paper's l counts polynomial terms; the project names surrogates by
 // degree D = l − 1, so "hermite:3" keeps j = 0..3 and adds the noise h*_4 z.
-import type { Activation } from '../model/activations.ts';
+import type { Activation } from '../activations.ts';
 import { hermite } from './polynomials.ts';
 import { gaussianExpectation } from './quadrature.ts';
 
