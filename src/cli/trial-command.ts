@@ -9,7 +9,7 @@ import { runTrial, type TrialResult } from '../experiment/trial.ts';
 import { readMatrix, readVector, writeNpy } from '../io/npy.ts';
 import { backendNames, useBackend } from '../linalg/index.ts';
 import { ACTIVATION_NAMES, type ActivationName } from '../math/activations.ts';
-import { parseSurrogateList } from '../surrogates/index.ts';
+import { parseSurrogateList, surrogateSyntax } from '../surrogates/index.ts';
 import {
   choiceFlag,
   ensureOutputDir,
@@ -37,7 +37,7 @@ export const CONFIG_FLAGS: FlagTable = Object.fromEntries(
 
 export const TRIAL_FLAGS: FlagTable = {
   ...CONFIG_FLAGS,
-  surrogates: { type: 'string', value: 'LIST', help: 'comma list of hermite:auto, hermite:D[:nonoise][:bscale=X], cget, get; or none', default: 'hermite:auto' },
+  surrogates: { type: 'string', value: 'LIST', help: `comma list of ${surrogateSyntax()}; or none`, default: 'hermite:auto' },
   'degree-cap': { type: 'string', value: 'D', help: 'cap for hermite:auto (the paper caps at 4)' },
   trials: { type: 'string', value: 'T', help: 'number of trials (trial t uses seed S+t)', default: '3' },
   seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },

@@ -17,6 +17,7 @@ import { conditionalMoments } from '../math/moment-tables.ts';
 import { stepSetCorrelation } from '../model/network.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';
+import { defineSurrogate } from './kind.ts';
 
 /** v = X̃ᵀỹ/‖X̃ᵀỹ‖: the direction of the rank-one part of G (SPEC §7). */
 export function gradientSpikeDirection(ctx: TrialContext): Float64Array {
@@ -232,3 +233,19 @@ function mean(a: Float64Array): number {
   return a.reduce((s, v) => s + v, 0) / a.length;
 }
 
+
+/** `cget`: the conditional Gaussian model (SPEC §5). */
+export const conditionalGaussianSurrogate = defineSurrogate<Record<string, never>>({
+  word: 'cget',
+  syntax: 'cget',
+  parse: (rest) => (rest.length === 0 ? {} : null),
+  build: (ctx, name) => conditionalGaussianFeatureMap(ctx, name),
+});
+
+/** `get`: the unconditional Gaussian model, the baseline cget should beat where spikes are strong. */
+export const unconditionalGaussianSurrogate = defineSurrogate<Record<string, never>>({
+  word: 'get',
+  syntax: 'get',
+  parse: (rest) => (rest.length === 0 ? {} : null),
+  build: (ctx, name) => unconditionalGaussianFeatureMap(ctx, name),
+});

@@ -1,38 +1,41 @@
-// From surrogate names to feature maps for one trial.
+// The registry of surrogates, and names on the command line ("hermite:3,cget") to feature maps.
+// Adding a surrogate: its module exports a SurrogateKind (./kind.ts), and one line below lists it.
 import { ConfigError } from '../data/config.ts';
-import { applyDegreeCap, degreeRule } from '../math/hermite/index.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
-import { conditionalGaussianFeatureMap, unconditionalGaussianFeatureMap } from './gaussian.ts';
-import { hermiteFeatureMap } from './hermite.ts';
-import { MAX_HERMITE_DEGREE, type SurrogateSpec } from './spec.ts';
+import { conditionalGaussianSurrogate, unconditionalGaussianSurrogate } from './gaussian.ts';
+import { hermiteSurrogate } from './hermite.ts';
+import type { SurrogateKind, SurrogateSpec } from './kind.ts';
 
-export { parseSurrogate, parseSurrogateList, type SurrogateSpec } from './spec.ts';
+export { MAX_HERMITE_DEGREE, resolveDegree } from './hermite.ts';
+export type { SurrogateKind, SurrogateSpec } from './kind.ts';
 
-/** The degree a Hermite surrogate uses: explicit, or the rule's degree at β (capped if asked). */
-export function resolveDegree(degree: number | 'auto', beta: number, cap: number | null): number {
-  if (degree !== 'auto') return degree;
-  const rule = degreeRule(beta);
-  const capped = cap === null ? rule.degree : applyDegreeCap(rule.degree, cap);
-  if (!Number.isFinite(capped)) {
-    throw new ConfigError('surrogates', 'hermite:auto', `a finite degree: β = ${beta} is not covered by the degree rule; add --degree-cap D`);
+export const SURROGATES: readonly SurrogateKind[] = [hermiteSurrogate, conditionalGaussianSurrogate, unconditionalGaussianSurrogate];
+
+/** Every surrogate's names, as --help and errors show them. */
+export function surrogateSyntax(): string {
+  return SURROGATES.map((k) => k.syntax).join(' | ');
+}
+
+export function parseSurrogate(text: string): SurrogateSpec {
+  const name = text.trim();
+  const [word, ...rest] = name.split(':');
+  const kind = SURROGATES.find((k) => k.word === word);
+  const options = kind?.parse(rest) ?? null;
+  if (!kind || options === null) throw new ConfigError('surrogates', name, surrogateSyntax());
+  return { name, kind, options };
+}
+
+export function parseSurrogateList(text: string): SurrogateSpec[] {
+  if (text.trim() === '' || text.trim() === 'none') return [];
+  const specs = text.split(',').map(parseSurrogate);
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name)) throw new ConfigError('surrogates', text, 'each surrogate at most once');
+    seen.add(s.name);
   }
-  if (capped > MAX_HERMITE_DEGREE) {
-    throw new ConfigError('surrogates', 'hermite:auto', `a degree ≤ ${MAX_HERMITE_DEGREE}: at β = ${beta} the rule asks for degree ${capped}; add --degree-cap D`);
-  }
-  return capped;
+  return specs;
 }
 
 export function buildFeatureMap(spec: SurrogateSpec, ctx: TrialContext, degreeCap: number | null): FeatureMap {
-  switch (spec.kind) {
-    case 'hermite':
-      return hermiteFeatureMap(ctx, spec.name, {
-        degree: resolveDegree(spec.degree, ctx.config.beta, degreeCap),
-        noNoise: spec.noNoise,
-        bScale: spec.bScale,
-      });
-    case 'cget':
-      return conditionalGaussianFeatureMap(ctx, spec.name);
-    case 'get':
-      return unconditionalGaussianFeatureMap(ctx, spec.name);
-  }
+  return spec.kind.build(ctx, spec.name, spec.options, degreeCap);
 }
