@@ -27,6 +27,7 @@ import type { Decision } from '../src/experiment/verdict.ts';
 import { activation } from '../src/model/activations.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk } from '../src/oracles/mei-montanari.ts';
 import { targetDecomposition } from '../src/oracles/project-map.ts';
+import { isotropic } from '../src/oracles/simulation.ts';
 import { type OracleLadderSpec, type OracleSample, runOracleLadder } from './oracle-ladder.ts';
 import type { Applicability, Theorem } from './types.ts';
 
@@ -172,8 +173,3 @@ export const oracleMeiMontanari: Theorem = {
     },
   ],
 };
-
-/** The oracle's data setting: isotropic (rank 0), one component, no step. */
-export function isotropic(): Partial<ExperimentConfig> {
-  return { rank: 0, components: 1, rho: [1], eta: 0, meanNorm: 0, task: 'regression' };
-}
