@@ -92,7 +92,7 @@ describe('figures', () => {
 
 describe('report', () => {
   it('writes report.md, index.html and a gap chart from report JSON alone', async () => {
-    const { writeReportFiles } = await import('../src/cli/report-command.ts');
+    const { writeReportFiles } = await import('../src/report/report-render.ts');
     const { runCheck } = await import('../theorems/run.ts');
     const { theoremById } = await import('../theorems/index.ts');
     const t = theoremById('hermite-equivalence')!;

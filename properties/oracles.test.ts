@@ -35,9 +35,10 @@ import {
   riskFromProjectGen,
 } from '../src/oracles/mei-montanari.ts';
 import { gaussianInputOf, singleIndexTargetOf, targetFunctionOf } from '../src/oracles/project-map.ts';
+import { deterministicEquivalentOfSeed, isotropic, mmConfig, simulateMM } from '../src/experiment/oracle-simulation.ts';
 import { trialStreams } from '../src/random/stream.ts';
 import { reportRung, type OracleLadderSpec, type OracleSample, type TolerancePart } from '../theorems/oracle-ladder.ts';
-import { FLOOR, finiteAllowance, isotropic, meiMontanariGen } from '../theorems/oracle-mei-montanari.ts';
+import { FLOOR, finiteAllowance, meiMontanariGen } from '../theorems/oracle-mei-montanari.ts';
 import { gmLadderSpec, gmSampleFrom, simulateGmRidge, twoMeans } from '../theorems/oracle-gm-ridge.ts';
 import { deSampleFrom, deTrial, spikedGaussian } from '../theorems/oracle-get-de.ts';
 
@@ -179,21 +180,8 @@ describe('the λ and error conventions (docs/oracles.md §1)', () => {
   });
 });
 
-/** ψ1, ψ2 and λ_MM as a project configuration at size n (m = ψ2·n, k = ψ1·n, λ = λ_MM/n). */
-function mmConfig(act: ActivationName, psi1: number, psi2: number, lambdaMM: number, n: number, target = { f1: 1, fStar: 0.5, tau: 0.3 }): ExperimentConfig {
-  return validateConfig({
-    ...DEFAULT_CONFIG,
-    ...isotropic(),
-    act,
-    n,
-    mRatio: psi2,
-    kRatio: psi1 / psi2,
-    lambda: lambdaMM / n,
-    targetLinear: target.f1,
-    targetNonlinear: target.fStar,
-    noise: target.tau,
-  });
-}
+/** The target of the Mei–Montanari simulations: linear part, He₂ part and noise. */
+const MM_TARGET = { f1: 1, fStar: 0.5, tau: 0.3 };
 
 const mmSetting = fc.oneof(
   // The interpolation peak ψ1 = ψ2 …
@@ -384,14 +372,12 @@ describe('deterministic equivalent', () => {
       ['relu', 1.5, 1, 0.1],
       ['tanh', 0.5, 1, 0.01],
     ] as const) {
-      const config = mmConfig(act, psi1, psi2, lambdaMM, n);
+      const config = mmConfig({ act, psi1, psi2, lambdaMM, n, ...MM_TARGET });
       const oracle = meiMontanariGen(config);
       const dof = Math.max(rel(meiMontanariGen(config, undefined, { k: 2 }).gen, oracle.gen), rel(meiMontanariGen(config, undefined, { m: 2 }).gen, oracle.gen));
-      const { m } = sizesOf(config);
       const gaps: number[] = [];
       for (let seed = 1; seed <= (stress ? 8 : 4); seed++) {
-        const { mixture, Fhat } = firstLayerOfTrial(config, seed);
-        const de = deterministicEquivalent(Fhat, gaussianInputOf(mixture), activation(act), singleIndexTargetOf(config, mixture), m, config.lambda);
+        const { de } = deterministicEquivalentOfSeed(config, seed);
         gaps.push(de.gen / oracle.gen - 1);
       }
       const g = summariseGaps(gaps);
@@ -576,7 +562,7 @@ describe(`the simulator meets the oracles over generated settings (n = ${N_SIM},
         ),
         fc.noShrink(fc.nat(1_000_000)),
         ({ act, psi1, psi2, logLambda }, seed) => {
-          const config = mmConfig(act, psi1, psi2, 10 ** logLambda, N_SIM);
+          const config = mmConfig({ act, psi1, psi2, lambdaMM: 10 ** logLambda, n: N_SIM, ...MM_TARGET });
           const right = meiMontanariGen(config);
           const dof = Math.max(rel(meiMontanariGen(config, undefined, { k: 2 }).gen, right.gen), rel(meiMontanariGen(config, undefined, { m: 2 }).gen, right.gen));
           const sims = Array.from({ length: TRIALS }, (_, t) => trialWithPopulationGen(config, seed + t).population!.gen);
@@ -708,6 +694,16 @@ describe('onestep oracle', () => {
     const lib = meiMontanariRisk({ psi1: 1.5, psi2: 1, lambdaMM: 0.1, moments: activationMoments(activation('tanh')), f1: 1, fStar: 0.5, tau: 0.3 });
     expect(out.mm.risk).toBe(lib.risk);
     expect(out.project.gen).toBe(projectGenFromRisk(lib.risk, 0.3));
+  });
+
+  it('mm --simulate runs the library’s map of (ψ1, ψ2, λ_MM, F1, F*, τ) to a configuration: k = ψ1·n, m = ψ2·n, the same numbers', async () => {
+    const r = await run(['oracle', 'mm', '--act', 'relu', '--psi1', '2', '--psi2', '1', '--lambda', '1e-3', '--n', '40', '--f1', '1', '--fstar', '0.5', '--tau', '0.3', '--simulate', '2', '--seed', '3', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const setting = { act: 'relu', psi1: 2, psi2: 1, lambdaMM: 40 * 1e-3, n: 40, f1: 1, fStar: 0.5, tau: 0.3 } as const;
+    expect(out.simulation).toMatchObject({ n: 40, m: 40, k: 80, seeds: '3–4' });
+    expect(out.simulation).toEqual(JSON.parse(JSON.stringify(simulateMM({ ...setting, trials: 2, seed: 3 }, out.project.gen))));
+    expect(mmConfig(setting)).toMatchObject({ ...isotropic(), act: 'relu', n: 40, mRatio: 1, kRatio: 2, targetLinear: 1, targetNonlinear: 0.5, noise: 0.3 });
   });
 
   it('gm-ridge --json and get-de --json return the library’s numbers', async () => {

@@ -22,12 +22,11 @@
 //     Mei–Montanari check, under half the effect of a factor-2 λ slip.
 import { type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { trialWithPopulationGen } from '../src/experiment/population-error.ts';
-import type { Decision } from '../src/experiment/verdict.ts';
 import { activation } from '../src/math/activations.ts';
 import { gaussianEquivalentMoments, ridgeEquivalent, type Spectrum, spectrumOf } from '../src/oracles/get-deterministic-equivalent.ts';
 import { gaussianInputOf, singleIndexTargetOf } from '../src/oracles/project-map.ts';
 import { FLOOR, finiteAllowance } from './oracle-mei-montanari.ts';
-import { type OracleLadderSpec, type OracleSample, runOracleLadder } from './oracle-ladder.ts';
+import { defineOracleTheorem, type OracleLadderSpec, type OracleSample } from './oracle-ladder.ts';
 import type { Applicability, Theorem } from './types.ts';
 
 export const DE_VARIANTS = {
@@ -107,7 +106,7 @@ export function spikedGaussian(): Partial<ExperimentConfig> {
   return { components: 1, rho: [1], eta: 0, meanNorm: 0, task: 'regression' };
 }
 
-export const oracleGetDe: Theorem = {
+export const oracleGetDe: Theorem = defineOracleTheorem({
   id: 'oracle-get-de',
   title: 'Oracle: deterministic equivalent of the readout on a fixed first layer (Gaussian equivalence)',
   claim: [
@@ -119,14 +118,7 @@ export const oracleGetDe: Theorem = {
   hypotheses: deApplicability,
   quantities: ['gen'],
   variants: DE_VARIANTS,
-  check(opts): Decision {
-    const hyp = deApplicability(opts.config);
-    const d = runOracleLadder(deLadderSpec(opts.config, opts.variant as DeVariant | undefined), opts);
-    if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
-    if (opts.variant) d.reasons.unshift(`variant ${opts.variant}: ${DE_VARIANTS[opts.variant as DeVariant]}`);
-    const { quantities: _q, ...decision } = d;
-    return decision;
-  },
+  ladderSpec: deLadderSpec,
   pinned: [
     {
       name: 'ReLU, two spikes θ = 20, ReLU target',
@@ -158,4 +150,4 @@ export const oracleGetDe: Theorem = {
       why: 'a missing ½ doubles both errors',
     },
   ],
-};
+});

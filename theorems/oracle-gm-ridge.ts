@@ -26,13 +26,12 @@
 import { ConfigError, type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { buildMixture } from '../src/data/mixture.ts';
 import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
-import type { Decision } from '../src/experiment/verdict.ts';
 import { dot, fromData } from '../src/linalg/index.ts';
 import { fitRidge } from '../src/model/ridge.ts';
 import { classificationError, gaussianTail, gmRidge, type GmRidgeInput } from '../src/oracles/gm-ridge.ts';
 import { trialStreams } from '../src/random/stream.ts';
 import { FLOOR, finiteAllowance } from './oracle-mei-montanari.ts';
-import { type OracleLadderSpec, type OracleSample, runOracleLadder } from './oracle-ladder.ts';
+import { defineOracleTheorem, type OracleLadderSpec, type OracleSample } from './oracle-ladder.ts';
 import type { Applicability, Theorem } from './types.ts';
 
 export const GM_VARIANTS = {
@@ -195,7 +194,7 @@ export function twoMeans(): Partial<ExperimentConfig> {
   return { components: 2, rank: 0, task: 'classification', noise: 0, eta: 0 };
 }
 
-export const oracleGmRidge: Theorem = {
+export const oracleGmRidge: Theorem = defineOracleTheorem({
   id: 'oracle-gm-ridge',
   title: 'Oracle: ridge classifier of a two-component Gaussian mixture (Loureiro et al. 2021)',
   claim: [
@@ -206,14 +205,7 @@ export const oracleGmRidge: Theorem = {
   hypotheses: gmApplicability,
   quantities: [],
   variants: GM_VARIANTS,
-  check(opts): Decision {
-    const hyp = gmApplicability(opts.config);
-    const d = runOracleLadder(gmLadderSpec(opts.config, opts.variant as GmVariant | undefined), opts);
-    if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
-    if (opts.variant) d.reasons.unshift(`variant ${opts.variant}: ${GM_VARIANTS[opts.variant as GmVariant]}`);
-    const { quantities: _q, ...decision } = d;
-    return decision;
-  },
+  ladderSpec: gmLadderSpec,
   pinned: [
     { name: 'balanced classes, α = 1', config: { ...twoMeans(), rho: [0.5, 0.5], meanNorm: 2, lambda: 5e-4 }, expect: 'agree', why: 'Δ ≈ ½, λ_GM ≈ 0.1', undecidedAtStandard: 'error gap 1.1% [−2.3%, 4.4%] at n = 800 against ±1.3%: a 0-1 error needs more than 12 trials' },
     { name: 'unbalanced classes ρ = 0.3, α = 2', config: { ...twoMeans(), rho: [0.3, 0.7], mRatio: 2, meanNorm: 2, lambda: 1e-3 }, expect: 'agree', why: 'a non-zero bias b = (2ρ−1)(1 − m)', undecidedAtStandard: 'error gap 0.5% [−1.1%, 2.1%] at n = 800 against ±1.2%: a 0-1 error needs more than 12 trials' },
@@ -234,4 +226,4 @@ export const oracleGmRidge: Theorem = {
       why: 'q = ‖ŵ‖²/n moves by ~30% when λ doubles',
     },
   ],
-};
+});

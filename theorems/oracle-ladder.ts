@@ -10,7 +10,8 @@
 // spent. The k·SE term of the usual recipe is the interval itself (k = t_{0.975, trials−1}).
 import { type GapSummary, summariseGaps } from '../src/experiment/ladder.ts';
 import { type Decision, fitTrend, MIN_DECISIVE_TRIALS, type RungReport, type Verdict } from '../src/experiment/verdict.ts';
-import type { CustomCheckOptions } from './types.ts';
+import type { ExperimentConfig } from '../src/data/config.ts';
+import type { CustomCheckOptions, Theorem } from './types.ts';
 
 /** One trial: for each quantity, what the simulator measured and what the oracle predicts. */
 export type OracleSample = Record<string, { simulated: number; oracle: number }>;
@@ -140,4 +141,35 @@ export function runOracleLadder(spec: OracleLadderSpec, opts: CustomCheckOptions
   }
   if (verdict === 'inconclusive') reasons.push(`budget of ${opts.maxTrials} trials at n = ${top.n} spent without a decision`);
   return { verdict, reasons, ladder, trend, tolerance: spec.describe, quantities: rows };
+}
+
+/**
+ * What an oracle theorem states: the claim, when it applies, and what it measures and compares —
+ * the ladder spec for a configuration, altered by one of its named variants when a negative
+ * control asks for it. The check itself is the same for every oracle (defineOracleTheorem).
+ */
+export interface OracleTheoremSpec<V extends string> extends Omit<Theorem, 'check' | 'surrogate' | 'variants'> {
+  variants: Readonly<Record<V, string>>;
+  ladderSpec(config: ExperimentConfig, variant?: V): OracleLadderSpec;
+}
+
+/**
+ * An oracle theorem whose check runs its ladder (runOracleLadder) and says in the reasons when the
+ * hypotheses are not met (the verdict is then reported, not claimed) and which variant altered the
+ * oracle; the per-quantity rows stay inside the reasons, not in the decision.
+ */
+export function defineOracleTheorem<V extends string>(spec: OracleTheoremSpec<V>): Theorem {
+  const { ladderSpec, ...theorem } = spec;
+  return {
+    ...theorem,
+    check(opts): Decision {
+      const hyp = theorem.hypotheses(opts.config);
+      const variant = opts.variant as V | undefined;
+      const d = runOracleLadder(ladderSpec(opts.config, variant), opts);
+      if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
+      if (variant) d.reasons.unshift(`variant ${variant}: ${theorem.variants[variant]}`);
+      const { quantities: _q, ...decision } = d;
+      return decision;
+    },
+  };
 }

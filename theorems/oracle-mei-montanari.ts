@@ -23,11 +23,11 @@
 //     it too); inside the allowance, but most of it at n = 200 (docs/oracles.md §6).
 import { type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { trialWithPopulationGen } from '../src/experiment/population-error.ts';
-import type { Decision } from '../src/experiment/verdict.ts';
 import { activation } from '../src/math/activations.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk } from '../src/oracles/mei-montanari.ts';
 import { targetDecomposition } from '../src/oracles/project-map.ts';
-import { type OracleLadderSpec, type OracleSample, runOracleLadder } from './oracle-ladder.ts';
+import { isotropic } from '../src/experiment/oracle-simulation.ts';
+import { defineOracleTheorem, type OracleLadderSpec, type OracleSample } from './oracle-ladder.ts';
 import type { Applicability, Theorem } from './types.ts';
 
 export const MM_VARIANTS = {
@@ -114,7 +114,7 @@ export function mmLadderSpec(config: ExperimentConfig, variant?: MmVariant): Ora
   };
 }
 
-export const oracleMeiMontanari: Theorem = {
+export const oracleMeiMontanari: Theorem = defineOracleTheorem({
   id: 'oracle-mei-montanari',
   title: 'Oracle: Mei–Montanari random-features ridge risk (β = 0, isotropic data)',
   claim: [
@@ -126,14 +126,7 @@ export const oracleMeiMontanari: Theorem = {
   hypotheses: mmApplicability,
   quantities: ['gen'],
   variants: MM_VARIANTS,
-  check(opts): Decision {
-    const hyp = mmApplicability(opts.config);
-    const d = runOracleLadder(mmLadderSpec(opts.config, opts.variant as MmVariant | undefined), opts);
-    if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
-    if (opts.variant) d.reasons.unshift(`variant ${opts.variant}: ${MM_VARIANTS[opts.variant as MmVariant]}`);
-    const { quantities: _q, ...decision } = d;
-    return decision;
-  },
+  ladderSpec: mmLadderSpec,
   pinned: [
     {
       name: 'ReLU, k = 2m, linear + He₂ target with noise',
@@ -171,9 +164,4 @@ export const oracleMeiMontanari: Theorem = {
       why: 'without the ½ (and the noise) the oracle is about twice the project’s gen',
     },
   ],
-};
-
-/** The oracle's data setting: isotropic (rank 0), one component, no step. */
-export function isotropic(): Partial<ExperimentConfig> {
-  return { rank: 0, components: 1, rho: [1], eta: 0, meanNorm: 0, task: 'regression' };
-}
+});

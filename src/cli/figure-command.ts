@@ -1,14 +1,15 @@
 // `onestep figure <id>`: reproduce one of the paper's experiments (SPEC §8) with a checkpoint,
 // then write DIR/<id>.json (source of truth), DIR/<id>.svg and DIR/<id>.md.
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
-import { figureMarkdown, figureProblem, toSvg, vegaLiteSpec } from '../report/render.ts';
+import { figureProblem, writeFigureFiles } from '../report/render.ts';
+import { type Report, reportProblem } from '../report/report.ts';
+import { writeReportFiles } from '../report/report-render.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
-import { type Report, reportProblem, writeReportFiles } from './report-command.ts';
 import { UsageError } from './errors.ts';
 
 const FLAGS: FlagTable = {
@@ -39,11 +40,6 @@ function progressBar(done: number, total: number, secondsPerPoint: number): void
   const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`;
   const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} points, ~${eta} left`;
   progress(line, done === total);
-}
-
-export async function writeFigureFiles(fig: FigureResult, dir: string): Promise<void> {
-  writeFileSync(join(dir, `${fig.id}.svg`), await toSvg(vegaLiteSpec(fig)));
-  writeFileSync(join(dir, `${fig.id}.md`), figureMarkdown(fig));
 }
 
 export async function figureCommand(argv: string[]): Promise<number> {

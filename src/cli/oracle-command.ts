@@ -2,17 +2,12 @@
 // simulator, evaluated on their own or for a configuration of `onestep trial`. Conventions and
 // derivations: docs/oracles.md. Bad input → one line naming the flag, the value and the allowed
 // range, exit 2 (UsageError from the flag parsers, ConfigError from the formulas' domains).
-import { DEFAULT_CONFIG, sizesOf, validateConfig } from '../data/config.ts';
-import { type Estimate, estimate } from '../experiment/stats.ts';
-import { trialWithPopulationGen } from '../experiment/population-error.ts';
-import { ACTIVATION_NAMES, type ActivationName, activation } from '../math/activations.ts';
-import { deterministicEquivalent } from '../oracles/get-deterministic-equivalent.ts';
+import type { Estimate } from '../experiment/stats.ts';
+import { ACTIVATION_NAMES, activation } from '../math/activations.ts';
 import { gmRidge } from '../oracles/gm-ridge.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk, projectLambdaFromMM } from '../oracles/mei-montanari.ts';
-import { firstLayerOfTrial } from '../experiment/stages.ts';
-import { gaussianInputOf, singleIndexTargetOf } from '../oracles/project-map.ts';
+import { deterministicEquivalentOfSeed, type MmSimulation, simulatedErrors, simulateMM } from '../experiment/oracle-simulation.ts';
 import { deApplicability } from '../../theorems/oracle-get-de.ts';
-import { isotropic } from '../../theorems/oracle-mei-montanari.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 import { configFromFlags, TRIAL_FLAGS } from './trial-command.ts';
@@ -116,7 +111,12 @@ function mmCommand(argv: string[]): number {
   const gen = projectGenFromRisk(r.risk, tau);
   const trials = flags.simulate === undefined ? 0 : numberFlag(flags, 'simulate', 0, { min: 2, max: 10000, integer: true });
   if (trials > 0 && n === null) throw new UsageError('--simulate needs --n N (the size to simulate at)');
-  const simulation = trials > 0 ? simulateMM({ act, psi1, psi2, lambdaMM, f1, fStar, tau, n: n as number, trials, seed: numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true }) }, gen) : null;
+  let simulation: MmSimulation | null = null;
+  if (trials > 0) {
+    const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
+    simulation = simulateMM({ act, psi1, psi2, lambdaMM, f1, fStar, tau, n: n as number, trials, seed }, gen, (m) => progress(`onestep oracle mm: ${m}`));
+    progress('');
+  }
   const out = {
     mm: { lambda: lambdaMM, risk: r.risk, bias: r.bias, variance: r.variance, zeta: r.zeta, lambdaBar: r.lambdaBar, status: r.status, iterations: r.iterations, method: r.method },
     project: { lambda: n === null ? null : projectLambdaFromMM(lambdaMM, n), n, gen },
@@ -143,46 +143,6 @@ function mmCommand(argv: string[]): number {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return r.status === 'converged' ? 0 : 1;
-}
-
-/** Trials of the network at the Mei–Montanari setting, in the project's conventions (m = ψ2·n, k = ψ1·n, λ = λ_MM/n). */
-function simulateMM(
-  s: { act: ActivationName; psi1: number; psi2: number; lambdaMM: number; f1: number; fStar: number; tau: number; n: number; trials: number; seed: number },
-  oracleGen: number,
-) {
-  const config = validateConfig({
-    ...DEFAULT_CONFIG,
-    ...isotropic(),
-    act: s.act,
-    n: s.n,
-    mRatio: s.psi2,
-    kRatio: s.psi1 / s.psi2,
-    lambda: projectLambdaFromMM(s.lambdaMM, s.n),
-    targetLinear: s.f1,
-    targetNonlinear: s.fStar,
-    noise: s.tau,
-  });
-  const sizes = sizesOf(config);
-  const gens: number[] = [];
-  const tests: number[] = [];
-  for (let t = 0; t < s.trials; t++) {
-    progress(`onestep oracle mm: trial ${t + 1}/${s.trials}`);
-    const { trial, population } = trialWithPopulationGen(config, s.seed + t);
-    gens.push(population?.gen ?? trial.nn.gen);
-    tests.push(trial.nn.gen);
-  }
-  progress('');
-  return {
-    trials: s.trials,
-    n: sizes.n,
-    m: sizes.m,
-    k: sizes.k,
-    seeds: `${s.seed}–${s.seed + s.trials - 1}`,
-    gen: estimate(gens),
-    genTestSet: estimate(tests),
-    gap: estimate(gens.map((g) => g / oracleGen - 1)),
-    note: 'the oracle is at ψ1 = k/n, ψ2 = m/n as given; the simulation rounds m and k to integers',
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,19 +190,13 @@ function getDeCommand(argv: string[]): number {
   const withDefaults: ParsedFlags = { components: '1', eta: '0', ...flags };
   const config = configFromFlags(withDefaults);
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 1, integer: true });
-  const sizes = sizesOf(config);
-  const { mixture, Fhat, step } = firstLayerOfTrial(config, seed);
-  const de = deterministicEquivalent(Fhat, gaussianInputOf(mixture), activation(config.act), singleIndexTargetOf(config, mixture), sizes.m, config.lambda);
+  const { sizes, step, de } = deterministicEquivalentOfSeed(config, seed);
   // A λ so small that 1 − df2/m rounds to 0 (k ≈ m, the interpolation peak) predicts an infinite error.
   if (![de.kappa, de.gen, de.train, de.bias, de.variance].every(Number.isFinite)) {
     throw new UsageError(`--lambda: '${config.lambda}' is not allowed (too small here: κ = ${de.kappa.toPrecision(3)} makes 1 − df2/m round to ${Number((1 - de.df2 / sizes.m).toPrecision(3))} and the predicted errors infinite; take a larger λ)`);
   }
   const hyp = deApplicability(config);
-  let simulation: { gen: number; genTestSet: number; train: number } | null = null;
-  if (flags.simulate) {
-    const { trial, population } = trialWithPopulationGen(config, seed);
-    simulation = { gen: population?.gen ?? trial.nn.gen, genTestSet: trial.nn.gen, train: trial.nn.train };
-  }
+  const simulation = flags.simulate ? simulatedErrors(config, seed) : null;
   const out = { config: { ...config, sizes, step }, seed, applies: hyp.applies, hypotheses: hyp.reasons, oracle: de, simulation };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -1,6 +1,8 @@
 // Figure JSON → SVG (Vega-Lite compiled and rendered by Vega in Node, no browser, no native
 // dependency) and Markdown. Rendering reads the JSON alone, so a figure re-renders without
 // re-running anything.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { estimate, list, nullable, num, obj, oneOf, optional, record, shapeProblem, str } from './shape.ts';
@@ -174,4 +176,10 @@ export function figureMarkdown(fig: FigureResult): string {
     ...fig.points.map((p) => `| ${row(p).join(' | ')} |`),
     '',
   ].join('\n');
+}
+
+/** DIR/<id>.svg and DIR/<id>.md from a figure's JSON. */
+export async function writeFigureFiles(fig: FigureResult, dir: string): Promise<void> {
+  writeFileSync(join(dir, `${fig.id}.svg`), await toSvg(vegaLiteSpec(fig)));
+  writeFileSync(join(dir, `${fig.id}.md`), figureMarkdown(fig));
 }
