@@ -8,14 +8,14 @@
 // edge tile or a missed depth block (all O(1) of Σ|a||b|) cannot meet.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, validateConfig } from '../src/data/config.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { linalg, nativeStatus, nativeThreads, useBackend } from '../src/linalg/index.ts';
-import { fromData, type Matrix } from '../src/linalg/matrix.ts';
-import { nativeBackend } from '../src/linalg/native.ts';
-import { referenceBackend } from '../src/linalg/reference.ts';
-import { rootStream, setGaussianKernel } from '../src/random/stream.ts';
-import { parseSurrogateList } from '../src/surrogates/index.ts';
+import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { linalg, nativeStatus, nativeThreads, useBackend } from '../../src/linalg/index.ts';
+import { fromData, type Matrix } from '../../src/linalg/matrix.ts';
+import { nativeBackend } from '../../src/linalg/native.ts';
+import { referenceBackend } from '../../src/linalg/reference.ts';
+import { rootStream, setGaussianKernel } from '../../src/random/stream.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 if (!nativeStatus.available) console.log(`native backend not tested: ${nativeStatus.reason}`);
 

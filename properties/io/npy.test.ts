@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy, NpyError, readMatrix, readNpy, writeNpy } from '../src/io/npy.ts';
+import { decodeNpy, encodeNpy, NpyError, readMatrix, readNpy, writeNpy } from '../../src/io/npy.ts';
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 if (!hasNumpy) console.warn('npy: python3 with NumPy not found; NumPy interoperability tests are skipped');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rootStream, trialStreams } from '../src/random/stream.ts';
+import { rootStream, trialStreams } from '../../src/random/stream.ts';
 
 describe('seeded streams', () => {
   it('replay bit for bit from the same seed and label path', () => {

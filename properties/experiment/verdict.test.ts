@@ -4,9 +4,9 @@
 // driven to a known answer, so a slip in the statistics cannot hide behind simulation noise.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { summariseGaps, t95 } from '../src/experiment/ladder.ts';
-import { estimate } from '../src/experiment/stats.ts';
-import { DEFAULT_TOLERANCE, fitTrend, type RungReport, toleranceAt, verdictOf } from '../src/experiment/verdict.ts';
+import { summariseGaps, t95 } from '../../src/experiment/ladder.ts';
+import { estimate } from '../../src/experiment/stats.ts';
+import { DEFAULT_TOLERANCE, fitTrend, type RungReport, toleranceAt, verdictOf } from '../../src/experiment/verdict.ts';
 
 // Values far below 1e-100 are rounded to 0: subnormal numbers lose relative precision in any
 // formula, which would test the float format rather than the estimate.

@@ -4,10 +4,10 @@
 // cannot see these: a slip shared by both sides cancels in the gap.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type ExperimentConfig, type StepScale, validateConfig } from '../src/data/config.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { activation } from '../src/math/activations.ts';
-import { parseSurrogateList } from '../src/surrogates/index.ts';
+import { DEFAULT_CONFIG, type ExperimentConfig, type StepScale, validateConfig } from '../../src/data/config.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { activation } from '../../src/math/activations.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 /** G of SPEC §3 by the definition, entry by entry: minus the gradient of (1/(2m̃))Σ(ỹ − f)². */
 function plainGradient(F: Float64Array, w: Float64Array, X: Float64Array, y: Float64Array, k: number, n: number, act: string): Float64Array {

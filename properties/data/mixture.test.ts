@@ -1,11 +1,11 @@
 // The data model of SPEC §1–2: structure, sample covariances against Σ_c, counts, labels.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../src/data/config.ts';
-import { buildMixture, componentCounts } from '../src/data/mixture.ts';
-import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
-import { dot } from '../src/linalg/matrix.ts';
-import { rootStream } from '../src/random/stream.ts';
+import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../../src/data/config.ts';
+import { buildMixture, componentCounts } from '../../src/data/mixture.ts';
+import { labelSpecOf, SetSampler } from '../../src/data/sampler.ts';
+import { dot } from '../../src/linalg/matrix.ts';
+import { rootStream } from '../../src/random/stream.ts';
 
 function config(over: Partial<ExperimentConfig>): ExperimentConfig {
   return validateConfig({ ...DEFAULT_CONFIG, ...over });

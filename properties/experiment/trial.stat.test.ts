@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../src/data/config.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { parseSurrogateList } from '../src/surrogates/index.ts';
+import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../../src/data/config.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-const CLI = join(import.meta.dirname, '..', 'bin', 'onestep.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'onestep.mjs');
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -72,7 +72,7 @@ describe('trial', () => {
       const r = cli(['trial', '--n', '80', '--act', act, '--trials', '1', '--seed', '4', '--k-ratio', '1.5', '--save-npy', dir, '--json']);
       expect(r.status, r.stderr).toBe(0);
       const ours = JSON.parse(r.stdout).trials[0].nn;
-      const py = spawnSync('python3', [join(import.meta.dirname, 'fixtures', 'crosscheck_numpy.py'), dir], { encoding: 'utf8' });
+      const py = spawnSync('python3', [join(import.meta.dirname, '..', 'fixtures', 'crosscheck_numpy.py'), dir], { encoding: 'utf8' });
       expect(py.status, py.stderr).toBe(0);
       const theirs = JSON.parse(py.stdout);
       // Both are float64 pipelines that differ only in summation order; the ridge solve at

@@ -2,19 +2,19 @@
 // unconditional model without spikes, and the gradient-spike lemma's measurement.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimate } from '../src/experiment/stats.ts';
-import { DEFAULT_CONFIG, validateConfig } from '../src/data/config.ts';
-import { buildMixture } from '../src/data/mixture.ts';
-import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { gaussianExpectation } from '../src/math/hermite/index.ts';
-import { dot } from '../src/linalg/matrix.ts';
-import { type ActivationName, activation } from '../src/math/activations.ts';
-import { gaussianMoments } from '../src/math/gaussian-moments.ts';
-import { rootStream } from '../src/random/stream.ts';
-import type { TrialContext } from '../src/model/features.ts';
-import { mixtureMeans, mixtureSecondMoments, orthonormalBasis } from '../src/surrogates/gaussian.ts';
-import { parseSurrogateList } from '../src/surrogates/index.ts';
+import { estimate } from '../../src/experiment/stats.ts';
+import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
+import { buildMixture } from '../../src/data/mixture.ts';
+import { labelSpecOf, SetSampler } from '../../src/data/sampler.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { gaussianExpectation } from '../../src/math/hermite/index.ts';
+import { dot } from '../../src/linalg/matrix.ts';
+import { type ActivationName, activation } from '../../src/math/activations.ts';
+import { gaussianMoments } from '../../src/math/gaussian-moments.ts';
+import { rootStream } from '../../src/random/stream.ts';
+import type { TrialContext } from '../../src/model/features.ts';
+import { mixtureMeans, mixtureSecondMoments, orthonormalBasis } from '../../src/surrogates/gaussian.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 describe('conditional decomposition x = B_cκ_c + z^⊥', () => {
   it('z^⊥ is uncorrelated with κ_c in samples (within 5 standard errors)', () => {

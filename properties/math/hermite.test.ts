@@ -9,8 +9,8 @@ import {
   hermiteNoiseScale,
   hermiteSeries,
   normalisedCoefficients,
-} from '../src/math/hermite/index.ts';
-import { activation } from '../src/math/activations.ts';
+} from '../../src/math/hermite/index.ts';
+import { activation } from '../../src/math/activations.ts';
 
 function factorial(j: number): number {
   let r = 1;

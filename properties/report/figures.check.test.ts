@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIGURES, figureById } from '../src/report/figures.ts';
-import { figureMarkdown, toSvg, vegaLiteSpec } from '../src/report/render.ts';
-import { planPoints, runSweep } from '../src/report/sweep.ts';
+import { FIGURES, figureById } from '../../src/report/figures.ts';
+import { figureMarkdown, toSvg, vegaLiteSpec } from '../../src/report/render.ts';
+import { planPoints, runSweep } from '../../src/report/sweep.ts';
 
-const CLI = join(import.meta.dirname, '..', 'bin', 'onestep.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'onestep.mjs');
 
 describe('figures', () => {
   it('every figure plans valid configurations at its default n', () => {
@@ -92,9 +92,9 @@ describe('figures', () => {
 
 describe('report', () => {
   it('writes report.md, index.html and a gap chart from report JSON alone', async () => {
-    const { writeReportFiles } = await import('../src/report/report-render.ts');
-    const { runCheck } = await import('../theorems/run.ts');
-    const { theoremById } = await import('../theorems/index.ts');
+    const { writeReportFiles } = await import('../../src/report/report-render.ts');
+    const { runCheck } = await import('../../theorems/run.ts');
+    const { theoremById } = await import('../../theorems/index.ts');
     const t = theoremById('hermite-equivalence')!;
     const control = t.negativeControls[0];
     const r = runCheck({ theorem: t, config: control.config, surrogate: control.surrogate, tier: 'quick', seed: 1, ladder: [60, 80] });

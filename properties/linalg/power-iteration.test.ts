@@ -2,14 +2,14 @@
 import fc from 'fast-check';
 import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { fromData, type Matrix } from '../src/linalg/matrix.ts';
+import { fromData, type Matrix } from '../../src/linalg/matrix.ts';
 import {
   matrixOperatorNorm,
   operatorNorm,
   rankOneDeviationNorm,
   rankOneNorm,
-} from '../src/linalg/power-iteration.ts';
-import { rootStream, type Stream } from '../src/random/stream.ts';
+} from '../../src/linalg/power-iteration.ts';
+import { rootStream, type Stream } from '../../src/random/stream.ts';
 
 function gaussianMatrix(stream: Stream, rows: number, cols: number): Matrix {
   return fromData(rows, cols, stream.gaussians(rows * cols));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = join(import.meta.dirname, '..', 'bin', 'onestep.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'onestep.mjs');
 const TMP = mkdtempSync(join(tmpdir(), 'onestep-cli-input-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 

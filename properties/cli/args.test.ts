@@ -2,7 +2,7 @@
 // malformed flags are refused with one line that points to --help.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FlagTable, parseFlags } from '../src/cli/args.ts';
+import { type FlagTable, parseFlags } from '../../src/cli/args.ts';
 
 const TABLE: FlagTable = {
   align: { type: 'string', value: 'A', help: 'alignment' },

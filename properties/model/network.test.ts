@@ -2,11 +2,11 @@
 // and the ridge readout against its normal equations (primal and dual forms).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Matrix, zeros } from '../src/linalg/matrix.ts';
-import { activation, type ActivationName } from '../src/math/activations.ts';
-import { gradientStep, initNetwork, networkOutputs, preactivations } from '../src/model/network.ts';
-import { fitRidge, matVec } from '../src/model/ridge.ts';
-import { rootStream } from '../src/random/stream.ts';
+import { type Matrix, zeros } from '../../src/linalg/matrix.ts';
+import { activation, type ActivationName } from '../../src/math/activations.ts';
+import { gradientStep, initNetwork, networkOutputs, preactivations } from '../../src/model/network.ts';
+import { fitRidge, matVec } from '../../src/model/ridge.ts';
+import { rootStream } from '../../src/random/stream.ts';
 
 function randomMatrix(rows: number, cols: number, seed: number, scale = 1): Matrix {
   const m = zeros(rows, cols);

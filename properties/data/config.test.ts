@@ -1,11 +1,11 @@
 // Configurations the simulation cannot honour are refused up front with the field, the value
 // and the reason, never half-run into a stack trace, a fake direction or a 0/0.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, type ExperimentConfig, sizesOf, trialBytes, validateConfig } from '../src/data/config.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { fromData } from '../src/linalg/matrix.ts';
-import { fitRidge } from '../src/model/ridge.ts';
-import { parseSurrogateList, resolveDegree } from '../src/surrogates/index.ts';
+import { ConfigError, DEFAULT_CONFIG, type ExperimentConfig, sizesOf, trialBytes, validateConfig } from '../../src/data/config.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { fromData } from '../../src/linalg/matrix.ts';
+import { fitRidge } from '../../src/model/ridge.ts';
+import { parseSurrogateList, resolveDegree } from '../../src/surrogates/index.ts';
 
 function refused(over: Partial<ExperimentConfig>): ConfigError {
   try {

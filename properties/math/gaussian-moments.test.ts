@@ -2,12 +2,12 @@
 // the scalar path against independent quadrature and closed forms, and both against Monte Carlo.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gaussianExpectation } from '../src/math/hermite/quadrature.ts';
-import { type Matrix, zeros } from '../src/linalg/matrix.ts';
-import { ACTIVATION_NAMES, type Activation, activation } from '../src/math/activations.ts';
-import { gaussianMoments, type MomentMatrices } from '../src/math/gaussian-moments.ts';
-import { conditionalMoments, momentTableInfo } from '../src/math/moment-tables.ts';
-import { rootStream } from '../src/random/stream.ts';
+import { gaussianExpectation } from '../../src/math/hermite/quadrature.ts';
+import { type Matrix, zeros } from '../../src/linalg/matrix.ts';
+import { ACTIVATION_NAMES, type Activation, activation } from '../../src/math/activations.ts';
+import { gaussianMoments, type MomentMatrices } from '../../src/math/gaussian-moments.ts';
+import { conditionalMoments, momentTableInfo } from '../../src/math/moment-tables.ts';
+import { rootStream } from '../../src/random/stream.ts';
 
 const SMOOTH = ['tanh', 'sigmoid', 'erf'] as const;
 

@@ -2,8 +2,8 @@
 // pinned) must get its known answer at the standard tier — agree, or 'inconclusive' where a
 // finding says n ≤ 800 cannot decide it. Longer ladders: ONESTEP_TIER=stress.
 import { describe, expect, it } from 'vitest';
-import { THEOREMS } from '../theorems/index.ts';
-import { runCheck, type Tier } from '../theorems/run.ts';
+import { THEOREMS } from '../../theorems/index.ts';
+import { runCheck, type Tier } from '../../theorems/run.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 

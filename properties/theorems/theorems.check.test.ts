@@ -4,10 +4,10 @@
 // Longer ladders: ONESTEP_TIER=standard|stress.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { betaInDegree, configArbitrary } from '../theorems/arbitraries.ts';
-import { THEOREMS, theoremById } from '../theorems/index.ts';
-import { runCheck, TIERS, type Tier } from '../theorems/run.ts';
-import { degreeRule } from '../src/math/hermite/index.ts';
+import { betaInDegree, configArbitrary } from '../../theorems/arbitraries.ts';
+import { THEOREMS, theoremById } from '../../theorems/index.ts';
+import { runCheck, TIERS, type Tier } from '../../theorems/run.ts';
+import { degreeRule } from '../../src/math/hermite/index.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 /** Quick tier: two rungs keep one check to a few seconds on one core. */
