@@ -1,7 +1,7 @@
 // Backend registry: the pipeline asks for products through `linalg()`, and the backend
 // can be chosen by name (CLI --backend, env ONESTEP_BACKEND) without touching callers.
 // The default is the fastest backend that loaded: native when its addon is built, else the
-// reference; both give the same errors to ~1e-13 relative (properties/linalg.test.ts).
+// reference; both give the same errors to ~1e-13 relative (properties/linalg/linalg.test.ts).
 import { setGaussianKernel } from '../random/stream.ts';
 import type { LinalgBackend } from './backend.ts';
 import { nativeBackend } from './native.ts';

@@ -312,7 +312,7 @@ function checkShapes(b: Float64Array, shifts: Matrix, out: MomentMatrices): void
 /**
  * Conditional moments for every entry: out.nu[r, i] = ν(b_i, shifts[r, i]), likewise Ψ and Φ.
  * Rows are samples, columns neurons (b holds one scale per column). Accurate to ~1e-10 for all
- * b ≥ 0 and finite s (see properties/gaussian-moments.test.ts); no allocation per entry.
+ * b ≥ 0 and finite s (see properties/math/gaussian-moments.test.ts); no allocation per entry.
  */
 export function conditionalMoments(act: Activation, b: Float64Array, shifts: Matrix, out: MomentMatrices): void {
   checkShapes(b, shifts, out);

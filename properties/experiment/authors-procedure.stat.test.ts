@@ -15,14 +15,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, sizesOf, validateConfig } from '../src/data/config.ts';
-import { type Estimate, summarise, type SurrogateSummary } from '../src/experiment/stats.ts';
-import { runTrial } from '../src/experiment/trial.ts';
-import { parseSurrogateList } from '../src/surrogates/index.ts';
+import { DEFAULT_CONFIG, sizesOf, validateConfig } from '../../src/data/config.ts';
+import { type Estimate, summarise, type SurrogateSummary } from '../../src/experiment/stats.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const SCRIPT = join(FIXTURES, 'authors_procedure.py');
-const CLI = join(import.meta.dirname, '..', 'bin', 'onestep.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'onestep.mjs');
 
 // onestep trials per setting. Fewer than the fixture's seeds at n = 1000 (about 1 s a trial)
 // to keep the file near a minute on one core: the fewer trials show up as a larger se_onestep
