@@ -26,7 +26,7 @@
 import { ConfigError, type ExperimentConfig, sizesOf, validateConfig } from '../src/data/config.ts';
 import { buildMixture } from '../src/data/mixture.ts';
 import { labelSpecOf, SetSampler } from '../src/data/sampler.ts';
-import { dot, fromData } from '../src/linalg/index.ts';
+import { dot, fromData, gaussianKernel } from '../src/linalg/index.ts';
 import { fitRidge } from '../src/model/ridge.ts';
 import { classificationError, gaussianTail, gmRidge, type GmRidgeInput } from '../src/oracles/gm-ridge.ts';
 import { trialStreams } from '../src/random/stream.ts';
@@ -66,7 +66,7 @@ export function simulateGmRidge(config: ExperimentConfig, seed: number): GmSimul
   if (config.task !== 'classification') throw new ConfigError('task', config.task, 'classification (±1 labels by component)');
   if (!(config.meanNorm > 0)) throw new ConfigError('mean-norm', config.meanNorm, 'a norm > 0 (the classes differ by their means)');
   const { n, m } = sizesOf(config);
-  const streams = trialStreams(seed);
+  const streams = trialStreams(seed, gaussianKernel());
   const mixture = buildMixture(config, streams.structure);
   const set = new SetSampler(mixture, labelSpecOf(config), m, streams.ridge).all();
   const xbar = new Float64Array(n);

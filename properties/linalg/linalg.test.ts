@@ -14,7 +14,7 @@ import { linalg, nativeStatus, nativeThreads, useBackend } from '../../src/linal
 import { fromData, type Matrix } from '../../src/linalg/matrix.ts';
 import { nativeBackend } from '../../src/linalg/native.ts';
 import { referenceBackend } from '../../src/linalg/reference.ts';
-import { rootStream, setGaussianKernel } from '../../src/random/stream.ts';
+import { rootStream } from '../../src/random/stream.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 if (!nativeStatus.available) console.log(`native backend not tested: ${nativeStatus.reason}`);
@@ -111,22 +111,18 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.1, max: 10, noNaN: true }), (length, offset, seed, scale) => {
         const fill = (kernel: typeof nat.gaussianPairs | null) => {
-          setGaussianKernel(kernel ?? null);
-          const s = rootStream(seed).child('g');
+          // The kernel travels with the stream to its children.
+          const s = rootStream(seed, kernel ?? null).child('g');
           const out = new Float64Array(offset + length);
           s.fillGaussian(out, offset, length, scale);
           return { out, next: s.uniform() };
         };
-        try {
-          const js = fill(null);
-          const native = fill(nat.gaussianPairs!);
-          expect(native.next).toBe(js.next); // same number of bits drawn, same state after
-          // libmvec's log/sin/cos are within 4 ulp: |Δ| ≤ ~10 ulp of max(scale, |value|).
-          for (let i = 0; i < js.out.length; i++) {
-            expect(Math.abs(native.out[i] - js.out[i])).toBeLessThanOrEqual(1e-14 * Math.max(scale, Math.abs(js.out[i])));
-          }
-        } finally {
-          setGaussianKernel(linalg().gaussianPairs ?? null);
+        const js = fill(null);
+        const native = fill(nat.gaussianPairs!);
+        expect(native.next).toBe(js.next); // same number of bits drawn, same state after
+        // libmvec's log/sin/cos are within 4 ulp: |Δ| ≤ ~10 ulp of max(scale, |value|).
+        for (let i = 0; i < js.out.length; i++) {
+          expect(Math.abs(native.out[i] - js.out[i])).toBeLessThanOrEqual(1e-14 * Math.max(scale, Math.abs(js.out[i])));
         }
       }),
       { numRuns: 40 },

@@ -50,8 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`onestep: unknown command '${command}' (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
     return 2;
   }
-  if (backendEnvError) {
-    process.stderr.write(`onestep ${command}: ${backendEnvError}\n`);
+  const envError = backendEnvError();
+  if (envError) {
+    process.stderr.write(`onestep ${command}: ${envError}\n`);
     return 2;
   }
   try {

@@ -8,6 +8,7 @@
 import { type ExperimentConfig, type Sizes, sizesOf, testBlockRows } from '../data/config.ts';
 import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
 import { type LabelSpec, labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
+import { gaussianKernel } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 import { activation, type Activation } from '../math/activations.ts';
 import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
@@ -33,7 +34,9 @@ export interface TrialDraw {
 
 export function drawTrial(config: ExperimentConfig, seed: number): TrialDraw {
   const sizes = sizesOf(config);
-  const streams = trialStreams(seed);
+  // The backend's Gaussian kernel, handed to the streams explicitly: a trial's draws depend on
+  // its seed and the backend in use, nothing else.
+  const streams = trialStreams(seed, gaussianKernel());
   const mixture = buildMixture(config, streams.structure);
   const labels = labelSpecOf(config);
   const network = initNetwork(sizes.n, sizes.k, mixture.trace, streams.init);

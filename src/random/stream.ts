@@ -45,17 +45,12 @@ function hashKey(key: StreamKey, label: string): StreamKey {
 
 /**
  * A fast fill of Box–Muller pairs that continues a stream exactly (same xoshiro128** bits, same
- * formulas; only log/sin/cos may differ in the last bit). The native backend installs one
- * (native/kernels.cc); with none, everything runs in JavaScript.
+ * formulas; only log/sin/cos may differ in the last bit). The native backend has one
+ * (native/kernels.cc); a stream is given it explicitly (rootStream, trialStreams) and passes it
+ * to its children, so what a stream draws depends only on its seed and its kernel, never on
+ * which modules were imported. With none, everything runs in JavaScript.
  */
 export type GaussianPairsKernel = (state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number) => void;
-
-let pairsKernel: GaussianPairsKernel | null = null;
-
-/** Install (or, with null, remove) the kernel that fillGaussian hands long fills to. */
-export function setGaussianKernel(kernel: GaussianPairsKernel | null): void {
-  pairsKernel = kernel;
-}
 
 // Below this many pairs the call overhead outweighs the kernel; the cut-off is fixed, so a run
 // with a given kernel still replays bit for bit.
@@ -73,7 +68,11 @@ export class Stream {
   private s2: number;
   private s3: number;
 
-  constructor(key: StreamKey) {
+  constructor(
+    key: StreamKey,
+    /** The kernel long Gaussian fills are handed to (null: JavaScript). */
+    readonly pairsKernel: GaussianPairsKernel | null = null,
+  ) {
     this.key = key;
     this.s0 = key[0] | 0;
     this.s1 = key[1] | 0;
@@ -83,7 +82,7 @@ export class Stream {
 
   /** An independent stream for a sub-role; does not advance this stream. */
   child(label: string): Stream {
-    return new Stream(hashKey(this.key, label));
+    return new Stream(hashKey(this.key, label), this.pairsKernel);
   }
 
   /** Next 32 random bits as an unsigned integer. */
@@ -131,6 +130,7 @@ export class Stream {
     const end = offset + length;
     let i = offset;
     const pairs = length >> 1;
+    const pairsKernel = this.pairsKernel;
     if (pairsKernel !== null && pairs >= KERNEL_MIN_PAIRS) {
       stateScratch[0] = this.s0;
       stateScratch[1] = this.s1;
@@ -161,22 +161,22 @@ export class Stream {
 }
 
 /** The root stream of a run. Seeds are non-negative safe integers (up to 2^53 − 1). */
-export function rootStream(seed: number): Stream {
+export function rootStream(seed: number, kernel: GaussianPairsKernel | null = null): Stream {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     throw new RangeError(`seed must be a non-negative integer below 2^53, got ${seed}`);
   }
   const lo = seed % 4294967296;
   const hi = Math.floor(seed / 4294967296);
-  return new Stream(hashKey([lo >>> 0, hi >>> 0, 0x6f6e6573, 0x74657021], 'onestep'));
+  return new Stream(hashKey([lo >>> 0, hi >>> 0, 0x6f6e6573, 0x74657021], 'onestep'), kernel);
 }
 
 /** The roles that own a stream each within one trial. */
 export const ROLES = ['structure', 'init', 'step', 'ridge', 'test', 'surrogate'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The per-role streams of one trial: one seed replays the trial exactly. */
-export function trialStreams(seed: number): Record<Role, Stream> {
-  const root = rootStream(seed);
+/** The per-role streams of one trial: one seed (and kernel) replays the trial exactly. */
+export function trialStreams(seed: number, kernel: GaussianPairsKernel | null = null): Record<Role, Stream> {
+  const root = rootStream(seed, kernel);
   return {
     structure: root.child('structure'),
     init: root.child('init'),
