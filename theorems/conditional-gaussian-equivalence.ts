@@ -23,7 +23,7 @@ export const conditionalGaussianEquivalence: Theorem = {
       config: {},
       expect: 'agree',
       why: 'the default setting',
-      undecidedAtStandard: 'gap 2.1% [−0.1%, 4.4%] at n = 800 against ±2.5%; agrees at n = 3200 (docs/findings.md §3)',
+      undecidedAtStandard: 'gap 1.7% [−0.2%, 3.5%] at n = 800 against ±2.5%; agrees at n = 3200 (docs/findings.md §3)',
     },
     {
       name: 'strong-spike corner',
