@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy, NpyError, readMatrix, readNpy, writeNpy } from '../../src/io/npy.ts';
+import { decodeNpy, encodeNpy, NpyError, readMatrix, readNpy, readVector, writeNpy } from '../../src/io/npy.ts';
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 if (!hasNumpy) console.warn('npy: python3 with NumPy not found; NumPy interoperability tests are skipped');
@@ -48,6 +48,39 @@ describe('npy encode/decode', () => {
     writeNpy(join(dir, 'v.npy'), [3], new Float64Array(3));
     expect(() => readMatrix(join(dir, 'v.npy'))).toThrow(/expected a 2-D array, got shape \(3\)/);
     expect(() => readNpy(join(dir, 'missing.npy'))).toThrow(/cannot read \(ENOENT\)/);
+    // More bytes than the header describes.
+    const long = new Uint8Array(good.length + 8);
+    long.set(good);
+    expect(() => decodeNpy(long)).toThrow(/8 bytes beyond the 48 its header's shape \(2, 3\)/);
+  });
+
+  it('arrays for arithmetic: every value finite, never empty, never a special file; the file and the first bad entry named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npy-'));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+        fc.nat(),
+        (rows, cols, bad, where) => {
+          const data = Float64Array.from({ length: rows * cols }, (_, i) => i / 7);
+          const at = where % data.length;
+          data[at] = bad;
+          const path = join(dir, 'm.npy');
+          writeNpy(path, [rows, cols], data);
+          const entry = `[${Math.floor(at / cols)}, ${at % cols}]`;
+          expect(() => readMatrix(path)).toThrow(`${path}: entry ${entry} is ${bad} (every value must be finite)`);
+          writeNpy(path, [rows * cols], data);
+          expect(() => readVector(path)).toThrow(`${path}: entry [${at}] is ${bad}`);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    writeNpy(join(dir, 'e.npy'), [0, 4], new Float64Array(0));
+    expect(() => readMatrix(join(dir, 'e.npy'))).toThrow(/empty array \(shape \(0, 4\)\)/);
+    writeNpy(join(dir, 'e1.npy'), [0], new Float64Array(0));
+    expect(() => readVector(join(dir, 'e1.npy'))).toThrow(/empty array/);
+    expect(() => readNpy(dir)).toThrow(/not a regular file/);
   });
 });
 

@@ -1,6 +1,6 @@
 // NumPy .npy files (format versions 1–3), so any trial can be cross-checked against NumPy.
 // We write little-endian float64 in C order; we read the common dtypes and convert to float64.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 
 export class NpyError extends Error {
@@ -122,6 +122,8 @@ export function decodeNpy(bytes: Uint8Array): { shape: number[]; data: Float64Ar
   const offset = start + headerLength;
   const need = count * reader.size;
   if (bytes.length - offset < need) throw new NpyError(`truncated data: expected ${need} bytes, got ${bytes.length - offset}`);
+  // More bytes than the header describes: the file is not what its header says it is.
+  if (bytes.length - offset > need) throw new NpyError(`${bytes.length - offset - need} bytes beyond the ${need} its header's shape (${header.shape.join(', ')}) and dtype describe`);
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = reader.read(view, offset + i * reader.size);
   return { shape: header.shape, data: header.fortranOrder ? toCOrder(data, header.shape) : data };
@@ -134,8 +136,11 @@ export function writeNpy(path: string, shape: readonly number[], data: Float64Ar
 export function readNpy(path: string): { shape: number[]; data: Float64Array } {
   let bytes: Uint8Array;
   try {
+    // A FIFO or a device would block or never end: only regular files are read.
+    if (!statSync(path).isFile()) throw new NpyError(`${path}: not a regular file`);
     bytes = readFileSync(path);
   } catch (e) {
+    if (e instanceof NpyError) throw e;
     throw new NpyError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   try {
@@ -145,14 +150,33 @@ export function readNpy(path: string): { shape: number[]; data: Float64Array } {
   }
 }
 
+/**
+ * Arrays that feed arithmetic must be non-empty and finite: one NaN would otherwise flow into
+ * the step and the ridge solve and come out as a finite-looking (and backend-dependent) error.
+ * Refused naming the file and the first bad entry.
+ */
+function checkValues(path: string, shape: number[], data: Float64Array): void {
+  if (data.length === 0) throw new NpyError(`${path}: empty array (shape (${shape.join(', ')})); every array needs at least one entry`);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const at = shape.length === 2 ? `[${Math.floor(i / shape[1])}, ${i % shape[1]}]` : `[${i}]`;
+      throw new NpyError(`${path}: entry ${at} is ${data[i]} (every value must be finite)`);
+    }
+  }
+}
+
 export function readMatrix(path: string): Matrix {
   const { shape, data } = readNpy(path);
   if (shape.length !== 2) throw new NpyError(`${path}: expected a 2-D array, got shape (${shape.join(', ')})`);
+  checkValues(path, shape, data);
   return fromData(shape[0], shape[1], data);
 }
 
 export function readVector(path: string): Float64Array {
   const { shape, data } = readNpy(path);
-  if (shape.length === 1 || (shape.length === 2 && (shape[0] === 1 || shape[1] === 1))) return data;
-  throw new NpyError(`${path}: expected a vector, got shape (${shape.join(', ')})`);
+  if (!(shape.length === 1 || (shape.length === 2 && (shape[0] === 1 || shape[1] === 1)))) {
+    throw new NpyError(`${path}: expected a vector, got shape (${shape.join(', ')})`);
+  }
+  checkValues(path, [data.length], data);
+  return data;
 }
