@@ -58,7 +58,7 @@ export function numberFlag(
 ): number {
   const raw = flags[name];
   if (raw === undefined) return fallback;
-  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const v = typeof raw === 'string' ? decimal(raw) : NaN;
   const { min = -Infinity, max = Infinity, integer = false, minExclusive = false, maxExclusive = false } = range;
   const okMin = minExclusive ? v > min : v >= min;
   const okMax = maxExclusive ? v < max : v <= max;
@@ -141,10 +141,20 @@ export function choiceFlag<T extends string>(flags: ParsedFlags, name: string, f
   return raw as T;
 }
 
+/**
+ * A number written in decimal notation (an exponent allowed: 1e-4), else NaN. JavaScript's
+ * Number() would also take '0x10', '0b1', '' and ' ' (as 16, 1, 0, 0): a typo must not run.
+ */
+export function decimal(text: string): number {
+  const t = text.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
+}
+
 export function numberListFlag(flags: ParsedFlags, name: string): number[] | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
-  const parts = String(raw).split(',').map((s) => Number(s.trim()));
+  // Every item must be a number: '0.5,,0.5' or an empty value is refused, never read as 0.
+  const parts = String(raw).split(',').map(decimal);
   if (parts.length === 0 || parts.some((v) => !Number.isFinite(v))) {
     throw new UsageError(`--${name}: '${String(raw)}' is not allowed (comma-separated numbers)`);
   }
