@@ -110,6 +110,30 @@ describe.concurrent('bad input on the command line', () => {
     expect(gone.stderr).not.toContain('render: render:');
   });
 
+  it('render writes only beside the JSON: a figure whose id is not its file name is refused', async () => {
+    const d = dir('render-escape');
+    const sub = join(d, 'sub');
+    mkdirSync(sub);
+    const fig = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'reports', 'paper', 'fig1b.json'), 'utf8'));
+    for (const id of ['../escaped', 'other', '']) {
+      const path = file(join(sub, 'fig1b.json'), JSON.stringify({ ...fig, id }));
+      expectBadInput(await cli(['render', sub]), path, 'id', "the file's own name, fig1b");
+    }
+    expect(readdirSync(d)).toEqual(['sub']);
+    expect(readdirSync(sub)).toEqual(['fig1b.json']);
+  });
+
+  it('JSON inputs: special files, deep nesting and huge values are refused in one bounded line', async () => {
+    const d = dir('json-inputs');
+    expectBadInput(await cli(['check', '--theorem', 'hermite-equivalence', '--config', '/dev/zero'], 10_000), '--config', '/dev/zero', 'not a regular file');
+    const deep = file(join(d, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expectBadInput(await cli(['check', '--theorem', 'hermite-equivalence', '--config', deep]), deep, 'nested more than 64 deep');
+    const big = file(join(d, 'big.json'), JSON.stringify({ rho: Array(200_000).fill(0.5) }));
+    const r = await cli(['check', '--theorem', 'hermite-equivalence', '--config', big]);
+    expectBadInput(r, big, 'rho', 'characters in all');
+    expect(r.stderr.trim().length).toBeLessThanOrEqual(300);
+  });
+
   // 5 and 9. Checkpoints are validated line by line; --resume without one says so; one trial
   // per point shows no made-up standard error in the Markdown.
   it('figure --resume refuses a tampered or headless checkpoint and announces a fresh start', async () => {

@@ -116,20 +116,50 @@ export function ensureOutputDir(label: string, dir: string): string {
   return dir;
 }
 
-/** Parse a JSON file the user pointed to; `label` names the flag it came from (null: an argument). */
+/** The largest JSON file onestep reads (a report or figure is well under 10 MB). */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** The deepest nesting a configuration, figure or report has is under 10. */
+const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of parsed JSON, counted without recursion (a 100k-deep array must not overflow the stack). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, d);
+    if (d > MAX_JSON_DEPTH) break;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Parse a JSON file the user pointed to; `label` names the flag it came from (null: an argument).
+ * Only regular files are read (a FIFO or /dev/zero would block or never end), at most 64 MB, and
+ * nested at most 64 deep.
+ */
 export function readJsonFile(label: string | null, path: string): unknown {
   const at = label === null ? `'${path}'` : `${label}: '${path}'`;
   let text: string;
   try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new UsageError(`${at}: not a regular file`);
+    if (stat.size > MAX_JSON_BYTES) throw new UsageError(`${at}: ${stat.size} bytes, more than the ${MAX_JSON_BYTES} a JSON input may have`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${at}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${at} is not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new UsageError(`${at} is not valid JSON (${(e as Error).message.split('\n')[0].slice(0, 120)})`);
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) throw new UsageError(`${at}: JSON nested more than ${MAX_JSON_DEPTH} deep`);
+  return value;
 }
 
 export function choiceFlag<T extends string>(flags: ParsedFlags, name: string, fallback: T, choices: readonly T[]): T {

@@ -106,6 +106,12 @@ export async function renderCommand(argv: string[]): Promise<number> {
     const schema = (data as { schema?: unknown } | null)?.schema;
     const problem = schema === 'onestep.figure/1' ? figureProblem(data) : schema === 'onestep.report/1' ? reportProblem(data) : undefined;
     if (problem) throw new UsageError(`${path}: ${problem} (${String(schema)} JSON)`);
+    // A figure is re-made beside its JSON under its own name: an id such as '../x' must not
+    // write outside the directory given.
+    const id = (data as { id?: unknown }).id;
+    if (schema === 'onestep.figure/1' && (typeof id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(id) || `${id}.json` !== file)) {
+      throw new UsageError(`${path}: id ${JSON.stringify(id).slice(0, 60)} is not allowed (the file's own name, ${file.slice(0, -5)})`);
+    }
     if (schema === 'onestep.figure/1') figures.push(data as FigureResult);
     else if (schema === 'onestep.report/1') reports.push(data as Report);
   }
