@@ -136,14 +136,18 @@ describe.concurrent('bad input on the command line', () => {
 
   // 5 and 9. Checkpoints are validated line by line; --resume without one says so; one trial
   // per point shows no made-up standard error in the Markdown.
-  it('figure --resume refuses a tampered or headless checkpoint and announces a fresh start', async () => {
+  it('figure --resume recomputes the points of a tampered checkpoint, refuses a headless one, and announces a fresh start', async () => {
     const header = JSON.stringify({ header: { id: 'fig1b', n: 10, trials: 1, seed: 1, surrogates: 'hermite:3' } });
     const errors = { train: 0.1, gen: 0.2 };
     const point = (gen: unknown) => JSON.stringify({ key: 'relu||0', panel: 'relu', x: 0, y: null, trials: [{ seed: 1, seconds: 0.1, nn: { ...errors, gen }, surrogates: { 'hermite:3': errors }, halfVarY: 0.3 }] });
     const run = (d: string) => cli(['figure', 'fig1b', '--n', '10', '--trials', '1', '--out', d, '--resume']);
     const tampered = dir('ckpt-tampered');
     const path = file(join(tampered, 'fig1b.checkpoint.jsonl'), `${header}\n${point(0.2)}\n${point('abc')}\n${point(0.2)}\n`);
-    expectBadInput(await run(tampered), '--resume', path, 'line 3', 'trials[0].nn.gen', '"abc"');
+    const t = await run(tampered);
+    expect(t.status, t.stderr).toBe(0);
+    // Lines without their inputs and checksum (hand-made, or from an older onestep) are not trusted.
+    for (const line of [2, 3, 4]) expect(t.stderr).toContain(`${path}: line ${line} ignored`);
+    expect(t.stderr).toContain('its point is recomputed');
     const headless = dir('ckpt-headless');
     file(join(headless, 'fig1b.checkpoint.jsonl'), `${point(0.2)}\n${point(0.2)}\n`);
     expectBadInput(await run(headless), 'line 1', 'not a checkpoint header');

@@ -1,7 +1,8 @@
 // Figures: every id plans its points, a sweep killed halfway resumes to the same result, and
 // SVG/Markdown are made from the JSON alone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,47 @@ describe('figures', () => {
     expect(() => runSweep({ ...base, trials: 3, outDir: parts, resume: true })).toThrow(/belongs to another run/);
     rmSync(whole, { recursive: true });
     rmSync(parts, { recursive: true });
+  });
+
+  it('a damaged checkpoint resumes to the uninterrupted result: every bad line is recomputed, never trusted', () => {
+    const spec = { ...figureById('fig1b')!, panels: [{ name: 'relu', config: { act: 'relu' as const } }] };
+    const base = { spec, n: 30, trials: 2, seed: 5, command: 'test' };
+    const whole = mkdtempSync(join(tmpdir(), 'fig-whole-'));
+    const full = runSweep({ ...base, outDir: whole, resume: false });
+    const text = readFileSync(join(whole, 'fig1b.checkpoint.jsonl'), 'utf8');
+    const lines = text.trim().split('\n'); // header + 5 points
+    const strip = (r: typeof full) => r.points.map((p) => ({ ...p, trials: p.trials.map((t) => ({ ...t, seconds: 0 })) }));
+    // A forger who also recomputes the checksum (sha256 of the line without it) is still caught
+    // by the key's panel and x, the inputs digest, the seeds or the finiteness of the network's errors.
+    const resealed = (line: string, edit: (o: Record<string, unknown>) => void): string => {
+      const o = JSON.parse(line);
+      delete o.checksum;
+      edit(o);
+      return JSON.stringify({ ...o, checksum: createHash('sha256').update(JSON.stringify(o)).digest('hex') });
+    };
+    const withLine = (i: number, replacement: string) => lines.map((l, k) => (k === i ? replacement : l)).join('\n') + '\n';
+    const corruptions: Record<string, string> = {
+      'truncated mid-line': `${lines.slice(0, 3).join('\n')}\n${lines[3].slice(0, 40)}`,
+      'junk line': `${lines.slice(0, 2).join('\n')}\nnot a line\n${lines.slice(2).join('\n')}\n`,
+      'edited value': withLine(1, lines[1].replace(/"gen":0\.(\d)/, '"gen":0.9$1')),
+      'moved key': withLine(1, lines[1].replace(JSON.parse(lines[1]).key, JSON.parse(lines[2]).key)),
+      'moved key, resealed': withLine(1, resealed(lines[1], (o) => (o.key = JSON.parse(lines[2]).key))),
+      'changed seed, resealed': withLine(2, resealed(lines[2], (o) => ((o.trials as { seed: number }[])[0].seed = 99))),
+      'null network error, resealed': withLine(3, resealed(lines[3], (o) => ((o.trials as { nn: { gen: unknown } }[])[0].nn.gen = null))),
+      'other inputs, resealed': withLine(4, resealed(lines[4], (o) => (o.inputs = '0'.repeat(64)))),
+      'duplicated line': `${text}${lines[2]}\n`,
+      'empty file': '',
+    };
+    for (const [name, damaged] of Object.entries(corruptions)) {
+      const dir = mkdtempSync(join(tmpdir(), 'fig-damaged-'));
+      writeFileSync(join(dir, 'fig1b.checkpoint.jsonl'), damaged);
+      const warnings: string[] = [];
+      const resumed = runSweep({ ...base, outDir: dir, resume: true, onWarning: (m) => warnings.push(m) });
+      expect(strip(resumed), name).toEqual(strip(full));
+      if (!['truncated mid-line', 'empty file'].includes(name)) expect(warnings.length, name).toBeGreaterThan(0);
+      rmSync(dir, { recursive: true });
+    }
+    rmSync(whole, { recursive: true });
   });
 
   it('renders a real SVG plot (axes titles, legend) and a Markdown table from the JSON', async () => {

@@ -76,7 +76,7 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;
   try {
-    fig = runSweep({ spec, n, trials, seed, outDir, resume, command, onProgress: progressBar });
+    fig = runSweep({ spec, n, trials, seed, outDir, resume, command, onProgress: progressBar, onWarning: (m) => process.stderr.write(`onestep figure: --resume: ${m}\n`) });
   } catch (e) {
     if (e instanceof CheckpointError) throw new UsageError(`--resume: ${e.message}`);
     throw e;
