@@ -123,6 +123,20 @@ describe.concurrent('bad input on the command line', () => {
     expect(readdirSync(sub)).toEqual(['fig1b.json']);
   });
 
+  it('outputs that cannot be written are refused before any work; ignored and degenerate inputs are refused', async () => {
+    const d = dir('outputs');
+    mkdirSync(join(d, 'fig1b.json'));
+    const r = await cli(['figure', 'fig1b', '--n', '10', '--trials', '1', '--out', d]);
+    expectBadInput(r, '--out', join(d, 'fig1b.json'), 'not a writable file');
+    expect(readdirSync(d)).toEqual(['fig1b.json']); // no checkpoint: nothing ran
+    const npy = dir('npy-out');
+    mkdirSync(join(npy, 'meta.json'));
+    expectBadInput(await cli(['trial', '--n', '20', '--trials', '1', '--save-npy', npy]), '--save-npy', 'meta.json', 'not a writable file');
+    expectBadInput(await cli(['trial', '--n', '20', '--components', '1', '--rho', '0.3']), '--rho', "'0.3'", 'one component');
+    // Labels of 1e-300: their squares underflow, so every relative gap would be 0/0.
+    expectBadInput(await cli(['trial', '--n', '20', '--trials', '1', '--target-linear', '0', '--noise', '1e-300']), '--noise', 'below 1e-150');
+  });
+
   it('JSON inputs: special files, deep nesting and huge values are refused in one bounded line', async () => {
     const d = dir('json-inputs');
     expectBadInput(await cli(['check', '--theorem', 'hermite-equivalence', '--config', '/dev/zero'], 10_000), '--config', '/dev/zero', 'not a regular file');

@@ -1,6 +1,6 @@
 // Flag parsing with errors that name the flag, the value and the allowed range.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
@@ -90,7 +90,12 @@ export function refusePositionals(positionals: readonly string[], command: strin
  * file or lies under one, with one line instead of EEXIST/ENOTDIR. Creates one level at a time:
  * mkdirSync({ recursive: true }) never returns on some paths under /proc.
  */
-export function ensureOutputDir(label: string, dir: string): string {
+/**
+ * The output directory, created if needed, checked before any work: writable, and every file the
+ * command will write there (`files`) either absent or a writable regular file — a directory or a
+ * read-only file in its place would otherwise fail with a raw EISDIR or EACCES after the work.
+ */
+export function ensureOutputDir(label: string, dir: string, files: readonly string[] = []): string {
   const refuse = (why: string): UsageError => new UsageError(`${label}: '${dir}' ${why}`);
   const missing: string[] = [];
   let existing = resolve(dir);
@@ -112,6 +117,17 @@ export function ensureOutputDir(label: string, dir: string): string {
     accessSync(dir, constants.W_OK);
   } catch {
     throw refuse('is not writable');
+  }
+  for (const name of files) {
+    const path = join(dir, name);
+    if (!existsSync(path)) continue;
+    let writable = statSync(path).isFile();
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+    if (!writable) throw new UsageError(`${label}: '${path}' would be overwritten but is not a writable file`);
   }
   return dir;
 }

@@ -7,7 +7,7 @@ import { ConfigError } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
-import { writeReportFiles } from '../report/report-render.ts';
+import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -69,7 +69,7 @@ export async function figureCommand(argv: string[]): Promise<number> {
   }
   const trials = numberFlag(flags, 'trials', 3, { min: 1, max: 1000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
-  const outDir = ensureOutputDir('--out', flags.out === undefined ? 'out/figures' : String(flags.out));
+  const outDir = ensureOutputDir('--out', flags.out === undefined ? 'out/figures' : String(flags.out), ['json', 'svg', 'md', 'checkpoint.jsonl'].map((e) => `${spec.id}.${e}`));
   const resume = flags.resume === true;
   const checkpoint = join(outDir, `${spec.id}.checkpoint.jsonl`);
   if (resume && !existsSync(checkpoint)) process.stderr.write(`onestep figure: --resume: no checkpoint at ${checkpoint}, starting from the first point\n`);
@@ -116,6 +116,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     else if (schema === 'onestep.report/1') reports.push(data as Report);
   }
   if (figures.length + reports.length === 0) throw new UsageError(`no figure or report JSON in ${dir}`);
+  ensureOutputDir('render', dir, [...figures.flatMap((f) => [`${f.id}.svg`, `${f.id}.md`]), ...(reports.length > 0 ? REPORT_FILES : [])]);
   for (const fig of figures) await writeFigureFiles(fig, dir);
   const svgs = readdirSync(dir).filter((f) => f.endsWith('.svg') && f !== 'gaps.svg');
   for (const report of reports) await writeReportFiles(report, dir, svgs);

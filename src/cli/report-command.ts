@@ -7,7 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tier, TIERS } from '../../theorems/run.ts';
 import { buildReport } from '../report/report.ts';
-import { writeReportFiles } from '../report/report-render.ts';
+import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { choiceFlag, ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, refusePositionals } from './args.ts';
 
 const FLAGS: FlagTable = {
@@ -33,7 +33,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   refusePositionals(positionals, 'report');
   const tier = choiceFlag(flags, 'tier', 'quick', Object.keys(TIERS) as Tier[]);
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
-  const dir = ensureOutputDir('--out', flags.out === undefined ? 'out/report' : String(flags.out));
+  const dir = ensureOutputDir('--out', flags.out === undefined ? 'out/report' : String(flags.out), REPORT_FILES);
   const report = buildReport(tier, seed, progress);
   progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -88,8 +88,14 @@ function fieldFromFlag(flags: ParsedFlags, f: ConfigField, components: number): 
       return choiceFlag(flags, f.flag, f.default as string, rule.choices);
     case 'optional-number':
       return flags[f.flag] === undefined ? null : numberFlag(flags, f.flag, 0, rule);
-    case 'weights':
-      return expandRho(numberListFlag(flags, f.flag) ?? [0.5], components);
+    case 'weights': {
+      const given = numberListFlag(flags, f.flag);
+      // One component has weight 1 whatever --rho says: a --rho it would ignore is refused.
+      if (given !== undefined && components === 1 && !(given.length === 1 && given[0] === 1)) {
+        throw new UsageError(`--${f.flag}: '${String(flags[f.flag])}' is not allowed with one component (its weight is 1; give --components C ≥ 2)`);
+      }
+      return expandRho(given ?? [0.5], components);
+    }
     case 'strength': {
       const raw = flags[f.flag] === undefined ? 'fixed' : String(flags[f.flag]);
       return raw === 'fixed' || raw === 'random' ? raw : numberFlag(flags, f.flag, 0, { min: 0 });
@@ -105,10 +111,13 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
   return validateConfig(config as unknown as ExperimentConfig);
 }
 
+/** The files --save-npy writes. */
+const SAVED_FILES = [...['X_step', 'y_step', 'X', 'y', 'X_test', 'y_test', 'F0', 'w0', 'F_hat'].map((a) => `${a}.npy`), 'meta.json'];
+
 function saveTrialArrays(dir: string, trial: TrialResult, config: ExperimentConfig): void {
   const a = trial.arrays;
   if (!a) throw new Error('trial arrays were not kept');
-  ensureOutputDir('--save-npy', dir);
+  ensureOutputDir('--save-npy', dir, SAVED_FILES);
   const mat = (name: string, m: { rows: number; cols: number; data: Float64Array }): void =>
     writeNpy(join(dir, `${name}.npy`), [m.rows, m.cols], m.data);
   const vec = (name: string, v: Float64Array): void => writeNpy(join(dir, `${name}.npy`), [v.length], v);
@@ -215,7 +224,7 @@ export function trialCommand(argv: string[]): number {
   const degreeCap = flags['degree-cap'] === undefined ? null : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
-  const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']));
+  const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);
 
   const trials: TrialResult[] = [];
   for (let t = 0; t < trialsCount; t++) {

@@ -105,10 +105,14 @@ export function simulateTrial(opts: TrialOptions): TrialRun {
   const ctx = takeStep(draw);
   const ridgeSet = drawRidgeSet(draw);
   // Every claim is a gap relative to the network's error, which is 0 when every label is 0
-  // (e.g. a ReLU target whose argument a large mean keeps negative): say so rather than print 0/0.
-  if (ridgeSet.y.every((v) => v === 0)) {
-    const [field, value] = config.meanNorm > 0 ? ['mean-norm', config.meanNorm] : ['target', config.target];
-    throw new ConfigError(field, value, `labels that are not all zero: at seed ${opts.seed} every readout label is 0 (a ReLU target of an argument that stays negative, or a zero target), so relative errors are undefined`);
+  // (e.g. a ReLU target whose argument a large mean keeps negative), and lost to underflow when
+  // the labels are below 1e-150 (their squares, the errors, fall under 1e-300 where doubles lose
+  // their precision): say so rather than print 0/0.
+  const largest = ridgeSet.y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (!(largest >= 1e-150)) {
+    const [field, value] = config.meanNorm > 0 ? ['mean-norm', config.meanNorm] : config.targetLinear !== null ? ['noise', config.noise] : ['target', config.target];
+    const what = largest === 0 ? 'every readout label is 0' : `every readout label is below 1e-150 (largest ${largest.toExponential(2)})`;
+    throw new ConfigError(field, value, `labels that are not all (nearly) zero: at seed ${opts.seed} ${what} (a ReLU target of an argument that stays negative, or a zero target), so no relative error can be formed`);
   }
 
   const maps = [networkFeatureMap(draw.act), ...opts.surrogates.map((s) => buildFeatureMap(s, ctx, opts.degreeCap))];

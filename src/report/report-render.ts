@@ -107,6 +107,9 @@ ${figs ? `<h2>Figures</h2>\n${figs}` : ''}
 `;
 }
 
+/** The files a report writes into its directory (its JSON is written by the report command). */
+export const REPORT_FILES = ['report.json', 'report.md', 'index.html', 'gaps.svg'];
+
 export async function writeReportFiles(r: Report, dir: string, figures: string[] = []): Promise<void> {
   const svg = await toSvg(gapChart(r));
   writeFileSync(join(dir, 'gaps.svg'), svg);
