@@ -75,7 +75,9 @@ describe('onestep oracle', () => {
 
   it('bad input: one line naming the flag, the value and the allowed range; exit 2', async () => {
     for (const [args, pattern] of [
-      [['mm', '--psi1=0', '--psi2', '1', '--lambda-mm', '1'], /--psi1: '0' is not allowed \(a number in \(0, /],
+      [['mm', '--psi1=0', '--psi2', '1', '--lambda-mm', '1'], /--psi1: '0' is not allowed \(a number in \[0.000001, /],
+      // A subnormal λ_MM has no fixed point in double precision: refused, never a negative risk.
+      [['mm', '--psi1', '1', '--psi2', '2', '--lambda-mm', '5e-324'], /--lambda-mm: '5e-324' is not allowed \(a number in \[1e-12, /],
       [['mm', '--psi1', '1', '--psi2', '1', '--lambda-mm', '1', '--act', 'linear'], /--act: 'linear' is not allowed \(one of relu, tanh, sigmoid, erf\)/],
       [['mm', '--psi1', '1', '--psi2', '1', '--lambda', '1'], /--lambda needs --n/],
       [['gm-ridge', '--alpha', '1', '--lambda', '1', '--delta', '1', '--rho', '1.5'], /--rho: '1.5' is not allowed/],
@@ -91,7 +93,7 @@ describe('onestep oracle', () => {
     const spawned = cli(['oracle', 'gm-ridge', '--alpha=-1', '--lambda', '1', '--delta', '1']);
     expect(spawned.status).toBe(2);
     expect(spawned.stderr.trim().split('\n')).toHaveLength(1);
-    expect(spawned.stderr).toMatch(/^onestep oracle: --alpha: '-1' is not allowed \(a number in \(0, /);
+    expect(spawned.stderr).toMatch(/^onestep oracle: --alpha: '-1' is not allowed \(a number in \[0.000001, /);
     const help = await run(['oracle', 'mm', '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('λ_MM = n·λ');

@@ -29,7 +29,7 @@ export function badInputMessage(e: Error): string {
 /** The most a refusal may hold (its line, with "onestep <command>: ", stays under 300 characters): a value the user gave (a 50 MB list, say) is cut, not echoed. */
 export const MAX_MESSAGE = 260;
 
-function clip(message: string): string {
+export function clip(message: string): string {
   const line = message.replace(/\s*\n\s*/g, ' ');
   return line.length <= MAX_MESSAGE ? line : `${line.slice(0, MAX_MESSAGE - 40)}… (${line.length} characters in all)`;
 }

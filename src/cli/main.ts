@@ -6,7 +6,7 @@ import { degreeCommand } from './degree-command.ts';
 import { figureCommand, renderCommand } from './figure-command.ts';
 import { oracleCommand } from './oracle-command.ts';
 import { reportCommand } from './report-command.ts';
-import { badInputMessage, isBadInput } from './errors.ts';
+import { badInputMessage, clip, isBadInput } from './errors.ts';
 import { backendEnvError } from '../linalg/index.ts';
 import { trialCommand } from './trial-command.ts';
 
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const envError = backendEnvError();
   if (envError) {
-    process.stderr.write(`onestep ${command}: ${envError}\n`);
+    process.stderr.write(`onestep ${command}: ${clip(envError)}\n`);
     return 2;
   }
   try {

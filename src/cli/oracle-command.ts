@@ -93,21 +93,25 @@ function mmCommand(argv: string[]): number {
   const act = choiceFlag(flags, 'act', 'relu', NONLINEAR);
   requireFlag(flags, 'psi1', 'ψ1 = k/n, a number > 0');
   requireFlag(flags, 'psi2', 'ψ2 = m/n, a number > 0');
-  const psi1 = numberFlag(flags, 'psi1', 0, { min: 0, minExclusive: true, max: 1e6 });
-  const psi2 = numberFlag(flags, 'psi2', 0, { min: 0, minExclusive: true, max: 1e6 });
+  // Lower bounds keep the fixed point inside double precision (a subnormal ψ or λ has none).
+  const psi1 = numberFlag(flags, 'psi1', 0, { min: 1e-6, max: 1e6 });
+  const psi2 = numberFlag(flags, 'psi2', 0, { min: 1e-6, max: 1e6 });
   const haveMM = flags['lambda-mm'] !== undefined;
   const haveProject = flags.lambda !== undefined;
   if (haveMM === haveProject) throw new UsageError('give exactly one of --lambda-mm L, or --lambda L with --n N');
   const n = flags.n === undefined ? null : numberFlag(flags, 'n', 0, { min: 1, max: 1e9, integer: true });
   if (haveProject && n === null) throw new UsageError('--lambda needs --n N (λ_MM = n·λ)');
   const lambdaMM = haveMM
-    ? numberFlag(flags, 'lambda-mm', 0, { min: 0, minExclusive: true, max: 1e9 })
-    : lambdaMMFromProject(numberFlag(flags, 'lambda', 0, { min: 0, minExclusive: true, max: 1e9 }), n as number);
+    ? numberFlag(flags, 'lambda-mm', 0, { min: 1e-12, max: 1e9 })
+    : lambdaMMFromProject(numberFlag(flags, 'lambda', 0, { min: 1e-15, max: 1e9 }), n as number);
   const f1 = numberFlag(flags, 'f1', 1, { min: -1e6, max: 1e6 });
   const fStar = numberFlag(flags, 'fstar', 0, { min: -1e6, max: 1e6 });
   const tau = numberFlag(flags, 'tau', 0, { min: 0, max: 1e6 });
   const moments = activationMoments(activation(act));
   const r = meiMontanariRisk({ psi1, psi2, lambdaMM, moments, f1, fStar, tau });
+  if (r.status === 'diverged') {
+    throw new UsageError(`--${haveMM ? 'lambda-mm' : 'lambda'}: the fixed point diverged at ψ1 = ${psi1}, ψ2 = ${psi2}, λ_MM = ${lambdaMM.toPrecision(3)}: no risk to report (a larger λ, or ψ1, ψ2 away from the peak)`);
+  }
   const gen = projectGenFromRisk(r.risk, tau);
   const trials = flags.simulate === undefined ? 0 : numberFlag(flags, 'simulate', 0, { min: 2, max: 10000, integer: true });
   if (trials > 0 && n === null) throw new UsageError('--simulate needs --n N (the size to simulate at)');
@@ -250,10 +254,10 @@ function gmCommand(argv: string[]): number {
   requireFlag(flags, 'alpha', 'α = samples/n, a number > 0');
   requireFlag(flags, 'lambda', 'λ, a number > 0');
   requireFlag(flags, 'delta', 'Δ, a number > 0');
-  const alpha = numberFlag(flags, 'alpha', 0, { min: 0, minExclusive: true, max: 1e6 });
-  const lambda = numberFlag(flags, 'lambda', 0, { min: 0, minExclusive: true, max: 1e9 });
+  const alpha = numberFlag(flags, 'alpha', 0, { min: 1e-6, max: 1e6 });
+  const lambda = numberFlag(flags, 'lambda', 0, { min: 1e-12, max: 1e9 });
   const rho = numberFlag(flags, 'rho', 0.5, { min: 0, minExclusive: true, max: 1, maxExclusive: true });
-  const delta = numberFlag(flags, 'delta', 0, { min: 0, minExclusive: true, max: 1e6 });
+  const delta = numberFlag(flags, 'delta', 0, { min: 1e-6, max: 1e6 });
   const r = gmRidge({ alpha, lambda, rho, delta });
   const out = { error: r.error, bias: r.bias, overlap: r.overlap, q: r.q, iterations: r.iterations, status: r.status };
   if (flags.json) {

@@ -85,7 +85,7 @@ export function gmRidge(input: GmRidgeInput): GmRidgeResult {
   const [m, q] = fp.value;
   const b = s * (1 - m);
   if (fp.status === 'diverged' || !(q > 0)) {
-    throw new ConfigError('lambda', lambda, `a setting where the fixed point exists (it diverged at α = ${alpha}, ρ = ${rho}, Δ = ${delta})`);
+    throw new ConfigError('lambda', lambda, `a setting where the fixed point exists: at α = ${alpha}, ρ = ${rho}, Δ = ${delta} it diverged (change --lambda, --alpha or --delta)`);
   }
   return { error: classificationError(rho, m, b, q), bias: b, overlap: m, q, iterations: fp.iterations, status: fp.status };
 }
