@@ -206,6 +206,10 @@ describe.concurrent('bad input on the command line', () => {
     expect(trial.status, trial.stderr).toBe(0);
     const whole = cfg('c-trial.json', trial.stdout);
     expect((await check(whole)).status).toBe(0);
+    const recorded = cfg('c-recorded.json', JSON.stringify(JSON.parse(trial.stdout).config));
+    expect((await check(recorded)).status).toBe(0);
+    // A key check would ignore, in a configuration of its own, is refused with the reason.
+    expectBadInput(await check(cfg('c-seed.json', '{"n": 50, "seed": 3}')), 'c-seed.json', "'seed' is not allowed", 'chooses its own seeds');
   });
 
   // 10.

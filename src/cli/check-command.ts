@@ -55,10 +55,16 @@ function loadConfig(path: string): Partial<ExperimentConfig> {
   const obj = trialOutput ? raw.config : raw;
   if (!isObject(obj)) throw new UsageError(`${label}: config: ${JSON.stringify(obj)} is not allowed (a JSON object of configuration keys)`);
   const known = Object.keys(DEFAULT_CONFIG);
-  // The `config` object of trial --json, alone or in the whole output, also holds sizes, seed, ….
-  const allowed: string[] = [...known, ...TRIAL_JSON_CONFIG_EXTRAS];
+  // The `config` object of trial --json (alone or in the whole output) also records sizes, seed,
+  // trials, …: its provenance, which check does not use. In a configuration file of its own such
+  // a key would be silently ignored (check chooses its own seeds and trial counts), so it is
+  // refused unless the object is a trial's recorded config (it then holds every one of them).
   const unknownKey = trialOutput ? Object.keys(raw).find((k) => !['config', 'trials', 'summary'].includes(k)) : undefined;
-  const strange = unknownKey ?? Object.keys(obj).find((k) => !allowed.includes(k));
+  const extras: readonly string[] = TRIAL_JSON_CONFIG_EXTRAS;
+  const recorded = trialOutput || extras.every((k) => k in obj);
+  const ignored = recorded ? undefined : Object.keys(obj).find((k) => extras.includes(k));
+  if (ignored !== undefined) throw new UsageError(`${label}: '${ignored}' is not allowed (check chooses its own seeds, trials and sizes: --seed, --tier, --ladder)`);
+  const strange = unknownKey ?? Object.keys(obj).find((k) => !known.includes(k) && !extras.includes(k));
   if (strange !== undefined) throw new UsageError(`${label}: unknown key '${strange}' (configuration keys: ${known.join(', ')})`);
   const picked: Record<string, unknown> = {};
   for (const key of known) if (key in obj) picked[key] = obj[key];

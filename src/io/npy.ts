@@ -133,11 +133,17 @@ export function writeNpy(path: string, shape: readonly number[], data: Float64Ar
   writeFileSync(path, encodeNpy(shape, data));
 }
 
+/** The largest .npy file read (4 GiB: 500 million doubles). */
+const MAX_NPY_BYTES = 4 * 1024 ** 3;
+
 export function readNpy(path: string): { shape: number[]; data: Float64Array } {
   let bytes: Uint8Array;
   try {
-    // A FIFO or a device would block or never end: only regular files are read.
-    if (!statSync(path).isFile()) throw new NpyError(`${path}: not a regular file`);
+    // A FIFO or a device would block or never end: only regular files are read, and none larger
+    // than any array a trial here could hold.
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new NpyError(`${path}: not a regular file`);
+    if (stat.size > MAX_NPY_BYTES) throw new NpyError(`${path}: ${stat.size} bytes, more than the ${MAX_NPY_BYTES} an array may have`);
     bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof NpyError) throw e;
