@@ -19,7 +19,14 @@ import { linalg, useBackend } from '../../src/linalg/index.ts';
 
 const RUNS = Number(process.env.ONESTEP_FUZZ_RUNS ?? (process.env.ONESTEP_TIER === 'stress' ? 200 : 8));
 const TMP = mkdtempSync(join(tmpdir(), 'onestep-fuzz-'));
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+// Generated output paths are often relative ('-1', '0x10', …): they land in the scratch
+// directory, never in the repository the suite runs from.
+const HOME = process.cwd();
+process.chdir(TMP);
+afterAll(() => {
+  process.chdir(HOME);
+  rmSync(TMP, { recursive: true, force: true });
+});
 
 interface Outcome {
   status: number;
