@@ -2,14 +2,14 @@ import type { Theorem } from './types.ts';
 
 export const conditionalGaussianEquivalence: Theorem = {
   id: 'conditional-gaussian-equivalence',
-  title: 'Conditional Gaussian equivalence (SPEC §5)',
+  title: 'Conditional Gaussian equivalence (docs/model.md §5)',
   claim: [
     'Given the component c and the coordinates κ_c = B_cᵀx in span{v, γ_c}, replace each feature',
     'σ(f̂_iᵀx) by ν_i + Ψ_i u_i + √Φ_i g_i with u = F̂z^⊥ and (ν, Ψ, Φ) the Gaussian moments of σ at',
     'scale b_i = √(‖f̂_i‖² − ‖B_cᵀf̂_i‖²) and shift s_i = f̂_iᵀB_cκ_c. The training and generalisation',
     'errors of the network and of this model converge to the same limits, for every α, β ∈ [0, 1].',
   ].join('\n'),
-  source: 'Demir & Doğan, ICLR 2025 (main theorem); project definition of the surrogate, SPEC §5',
+  source: 'Demir & Doğan, ICLR 2025 (main theorem); project definition of the surrogate, docs/model.md §5',
   hypotheses(c) {
     const reasons: string[] = [];
     if (c.rank > 4) reasons.push('the subspace B_c must stay low-dimensional (rank ≤ 4 here)');

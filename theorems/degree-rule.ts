@@ -26,7 +26,7 @@ export function degreeRuleChecks(maxDegree = 40): { ok: boolean; line: string }[
 
 export const degreeRuleTheorem: Theorem = {
   id: 'degree-rule',
-  title: 'The degree rule (SPEC §4)',
+  title: 'The degree rule (docs/model.md §4)',
   claim: 'degree D = l − 1 = max(1, ⌈β/(1−β)⌉) on the open intervals ((D−1)/D, D/(D+1)); [0, ½) → 1; boundaries and β = 1 uncovered.',
   source: 'Demir & Doğan, ICLR 2025',
   hypotheses: () => ({ applies: true, reasons: ['pure mathematics'] }),

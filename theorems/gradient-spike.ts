@@ -1,4 +1,4 @@
-// SPEC §7: G = uvᵀ + Δ with ‖Δ‖_op/‖uvᵀ‖_op → 0 as n grows (α > 0). Judged by the trend of
+// docs/model.md §7: G = uvᵀ + Δ with ‖Δ‖_op/‖uvᵀ‖_op → 0 as n grows (α > 0). Judged by the trend of
 // log(ratio) against log n along the ladder: the claim needs a negative slope.
 import { validateConfig } from '../src/data/config.ts';
 import { runTrial } from '../src/experiment/trial.ts';
@@ -8,7 +8,7 @@ import type { Theorem } from './types.ts';
 
 export const gradientSpike: Theorem = {
   id: 'gradient-spike',
-  title: 'The gradient is a spike plus a vanishing bulk (SPEC §7)',
+  title: 'The gradient is a spike plus a vanishing bulk (docs/model.md §7)',
   claim: 'G = u vᵀ + Δ with u = μ₁w, v = X̃ᵀỹ/(m̃√k), μ₁ = E σ\'(bζ); ‖Δ‖_op/‖uvᵀ‖_op → 0 as n → ∞ (α > 0).',
   source: 'Ba et al. 2022, Proposition 2; Demir & Doğan, ICLR 2025',
   hypotheses(c) {

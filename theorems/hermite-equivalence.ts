@@ -3,7 +3,7 @@ import type { Theorem } from './types.ts';
 
 export const hermiteEquivalence: Theorem = {
   id: 'hermite-equivalence',
-  title: 'Hermite polynomial model of degree l − 1 (SPEC §4)',
+  title: 'Hermite polynomial model of degree l − 1 (docs/model.md §4)',
   claim: [
     'If (l−2)/(l−1) < β < (l−1)/l, the training and generalisation errors of the network',
     'f(x) = (1/√k)wᵀσ(F̂x) and of the Hermite model f̂_l(x) = (1/√k)wᵀσ̂_l(F̂x), with',

@@ -41,7 +41,7 @@ export function deApplicability(c: ExperimentConfig): Applicability {
   if (c.meanNorm !== 0) reasons.push('needs centred Gaussian inputs (mean-norm 0)');
   if (c.components > 1 && (c.align !== 1 || c.theta === 'random')) reasons.push('needs one Gaussian: one component, or identical ones (align 1, fixed θ)');
   const stepped = c.eta === null ? c.beta > 0 : c.eta > 0;
-  if (stepped && c.beta >= 0.5) reasons.push(`a step at β = ${c.beta} ≥ ½ makes F̂ spiked: the Gaussian equivalent is not claimed (SPEC §4)`);
+  if (stepped && c.beta >= 0.5) reasons.push(`a step at β = ${c.beta} ≥ ½ makes F̂ spiked: the Gaussian equivalent is not claimed (docs/model.md §4)`);
   return { applies: reasons.length === 0, reasons: reasons.length ? reasons : ['one Gaussian, a first layer without a strong spike, regression'] };
 }
 

@@ -199,7 +199,7 @@ export const oracleGmRidge: Theorem = defineOracleTheorem({
   title: 'Oracle: ridge classifier of a two-component Gaussian mixture (Loureiro et al. 2021)',
   claim: [
     'Ridge with an unpenalised bias on raw inputs from two isotropic Gaussians N(μ_c, I) (labels ±1 by component) has the',
-    'classification error, overlap and ‖ŵ‖²/n of SPEC §9’s fixed point at α = m/n, ρ = ρ_1, Δ = 1/‖δ‖², λ_GM = mλ/‖δ‖², δ = (μ_1 − μ_2)/2.',
+    'classification error, overlap and ‖ŵ‖²/n of docs/model.md §9’s fixed point at α = m/n, ρ = ρ_1, Δ = 1/‖δ‖², λ_GM = mλ/‖δ‖², δ = (μ_1 − μ_2)/2.',
   ].join('\n'),
   source: 'Loureiro, Sicuro, Gerbelot, Pacco, Krzakala, Zdeborová, NeurIPS 2021; conventions: docs/oracles.md §3',
   hypotheses: gmApplicability,

@@ -17,7 +17,7 @@
 //     than spherical inputs and first-layer rows (‖x‖/√n and ‖f_i‖ fluctuate by O(n^-1/2); the
 //     limit is the same since ‖diag(‖f_i‖) − I‖_op → 0), the part of the He₂ target a finite
 //     network can fit (O(k/n²)). Its size: an oracle check must resolve the 5–12% that a factor-2
-//     λ slip moves the risk (SPEC §9), so the allowance stays below half of that at n = 200.
+//     λ slip moves the risk (docs/model.md §9), so the allowance stays below half of that at n = 200.
 //     Measured against it: sigmoid at ψ1 = ψ2 = ½, λ_MM = 1 carries +1.5% (n = 200), +0.6% (400),
 //     +0.3% (800), an O(1/n) term the dof count misses (the fixed-F deterministic equivalent has
 //     it too); inside the allowance, but most of it at n = 200 (docs/oracles.md §6).

@@ -1,4 +1,4 @@
-// The data model of SPEC §1–2: structure, sample covariances against Σ_c, counts, labels.
+// The data model of docs/model.md §1–2: structure, sample covariances against Σ_c, counts, labels.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../../src/data/config.ts';
@@ -18,7 +18,7 @@ function spike(comp: { spikes: { cols: number; data: Float64Array } }, i: number
 
 type Comp = ReturnType<typeof buildMixture>['components'][number];
 
-/** uᵀΣ_c v for Σ_c = I + Σ θ_i γ_i γ_iᵀ (the covariance whose mixture norm scales ξ, SPEC §1). */
+/** uᵀΣ_c v for Σ_c = I + Σ θ_i γ_i γ_iᵀ (the covariance whose mixture norm scales ξ, docs/model.md §1). */
 function quadForm(comp: Comp, u: Float64Array, v: Float64Array): number {
   let q = dot(u, v);
   for (let i = 0; i < comp.thetas.length; i++) q += comp.thetas[i] * dot(u, spike(comp, i)) * dot(v, spike(comp, i));

@@ -1,6 +1,6 @@
 // The wiring of one trial, recomputed from its saved arrays with plain loops written here from
-// SPEC §2–§4 alone: the step (sign, size η as in the authors' F̂ = F + ηG, on the step set),
-// the Hermite scale b = √(n/tr) with unequal n and tr, and SPEC §6's reference table. Paired network-vs-surrogate checks
+// docs/model.md §2–§4 alone: the step (sign, size η as in the authors' F̂ = F + ηG, on the step set),
+// the Hermite scale b = √(n/tr) with unequal n and tr, and docs/model.md §6's reference table. Paired network-vs-surrogate checks
 // cannot see these: a slip shared by both sides cancels in the gap.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { runTrial } from '../../src/experiment/trial.ts';
 import { activation } from '../../src/math/activations.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
-/** G of SPEC §3 by the definition, entry by entry: minus the gradient of (1/(2m̃))Σ(ỹ − f)². */
+/** G of docs/model.md §3 by the definition, entry by entry: minus the gradient of (1/(2m̃))Σ(ỹ − f)². */
 function plainGradient(F: Float64Array, w: Float64Array, X: Float64Array, y: Float64Array, k: number, n: number, act: string): Float64Array {
   const { f, df } = activation(act as 'relu');
   const m = y.length;
@@ -48,7 +48,7 @@ describe('the first-layer step as run by a trial', () => {
           const a = t.arrays!;
           const k = a.F0.rows;
           const n = a.F0.cols;
-          // SPEC §2–3: η = n^{βα}, applied as it is (the authors' step); Ba et al.'s convention
+          // docs/model.md §2–3: η = n^{βα}, applied as it is (the authors' step); Ba et al.'s convention
           // multiplies it by √k (docs/conventions.md).
           const step = n ** (beta * alpha) * (stepScale === 'sqrt-k' ? Math.sqrt(k) : 1);
           expect(t.scalings.step).toBeCloseTo(step, 10);
@@ -102,7 +102,7 @@ describe('the Hermite scale b = √(n/tr)', () => {
         const n = 120;
         const config = validateConfig({ ...DEFAULT_CONFIG, n, rank, beta, alpha: 0 });
         const t = runTrial({ config, seed: 7, surrogates: parseSurrogateList('hermite:2'), degreeCap: null });
-        // SPEC §1–2: fixed spikes of strength θ = n^{β(1−α)}, rank of them per component, equal traces.
+        // docs/model.md §1–2: fixed spikes of strength θ = n^{β(1−α)}, rank of them per component, equal traces.
         const trace = n + rank * n ** beta;
         const b = Math.sqrt(n / trace);
         expect(t.scalings.trace).toBeCloseTo(trace, 8);
@@ -115,7 +115,7 @@ describe('the Hermite scale b = √(n/tr)', () => {
   });
 });
 
-// SPEC §6's reference table: the authors' procedure (their notebook code in NumPy float64,
+// docs/model.md §6's reference table: the authors' procedure (their notebook code in NumPy float64,
 // everything redrawn per seed), n = m = k = 1000, β = 0.74, α = ½, 20 seeds, mean ± SE.
 const REFERENCE: Record<string, { train: [number, number]; gen: [number, number] }> = {
   relu: { train: [0.00783, 0.0001], gen: [0.02169, 0.00017] },
@@ -123,7 +123,7 @@ const REFERENCE: Record<string, { train: [number, number]; gen: [number, number]
   sigmoid: { train: [0.01513, 0.0002], gen: [0.01805, 0.00017] },
 };
 
-describe("SPEC §6's reference table (n = 1000, seeds 1–6)", () => {
+describe("docs/model.md §6's reference table (n = 1000, seeds 1–6)", () => {
   for (const act of Object.keys(REFERENCE)) {
     it(`${act}: the network's errors within 3 combined standard errors of the authors' procedure`, () => {
       const config = validateConfig({ ...DEFAULT_CONFIG, n: 1000, act: act as 'relu' });

@@ -1,4 +1,4 @@
-// Operator norms by power iteration (SPEC §7) against ml-matrix's full SVD on small matrices.
+// Operator norms by power iteration (docs/model.md §7) against ml-matrix's full SVD on small matrices.
 import fc from 'fast-check';
 import { Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Conditional Gaussian moments (SPEC §5): the fast batched path against the accurate scalar path,
+// Conditional Gaussian moments (docs/model.md §5): the fast batched path against the accurate scalar path,
 // the scalar path against independent quadrature and closed forms, and both against Monte Carlo.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -237,8 +237,8 @@ describe('accurate scalar path against independent quadrature', () => {
     );
   });
 
-  it('unconditional moments (s = 0, b = 1) reproduce SPEC §4 reference values (6 digits)', () => {
-    // E σ(ζ) = h_0, E σ'(ζ) = E[ζσ(ζ)] = h_1, E σ² from the SPEC table.
+  it('unconditional moments (s = 0, b = 1) reproduce docs/model.md §4 reference values (6 digits)', () => {
+    // E σ(ζ) = h_0, E σ'(ζ) = E[ζσ(ζ)] = h_1, E σ² from the published reference values.
     const ref = {
       relu: { nu: 0.398942, psi: 0.5, m2: 0.5 },
       tanh: { nu: 0, psi: 0.605706, m2: 0.394294 },

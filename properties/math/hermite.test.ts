@@ -1,4 +1,4 @@
-// Hermite machinery (SPEC §4): orthogonality, coefficient values, stable evaluation, the rule.
+// Hermite machinery (docs/model.md §4): orthogonality, coefficient values, stable evaluation, the rule.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -74,8 +74,8 @@ describe('Hermite polynomials', () => {
   });
 });
 
-describe('coefficients (SPEC §4 values at b = 1)', () => {
-  // The SPEC prints 6 decimals: agreement to 1e-6 (half an ulp of the print is 5e-7).
+describe('coefficients (docs/model.md §4 values at b = 1)', () => {
+  // The reference values are printed to 6 decimals: agreement to 1e-6 (half an ulp of the print is 5e-7).
   const cases: [string, number, number[], number[]][] = [
     ['relu', 0.5, [0.398942, 0.5, 0.398942, 0, -0.398942, 0, 1.196827], [0.583819, 0.301405, 0.106149, 0.106149, 0.068089, 0.068089]],
     ['tanh', 0.394294, [0, 0.605706, 0, -0.363595, 0, 0.685174, 0], [0.627929, 0.165576, 0.165576, 0.07336, 0.07336, 0.038334]],

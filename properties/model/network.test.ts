@@ -1,4 +1,4 @@
-// The network of SPEC §3: the step G against a finite-difference gradient of the step loss,
+// The network of docs/model.md §3: the step G against a finite-difference gradient of the step loss,
 // and the ridge readout against its normal equations (primal and dual forms).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -162,7 +162,7 @@ const mmSetting = fc.oneof(
 );
 
 describe('Mei–Montanari formula', () => {
-  it('its fixed point solves SPEC §9’s equations, peak and small λ included', () => {
+  it('its fixed point solves docs/model.md §9’s equations, peak and small λ included', () => {
     fc.assert(
       fc.property(mmSetting, ({ act, psi1, psi2, logLambda }) => {
         const mo = activationMoments(activation(act));
@@ -208,7 +208,7 @@ describe('Mei–Montanari formula', () => {
     );
   });
 
-  it('SPEC’s damped iteration and the bracketed fallback find the same fixed point', () => {
+  it('the published damped iteration and the bracketed fallback find the same fixed point', () => {
     fc.assert(
       fc.property(mmSetting, ({ act, psi1, psi2, logLambda }) => {
         const mo = activationMoments(activation(act));
@@ -363,7 +363,7 @@ describe('Gaussian-mixture ridge formula', () => {
     delta: fc.double({ min: 0.1, max: 3, noNaN: true }),
   });
 
-  it('SPEC’s fixed point equals the independent Marchenko–Pastur derivation', () => {
+  it('the published fixed point equals the independent Marchenko–Pastur derivation', () => {
     fc.assert(
       fc.property(setting, ({ alpha, logLambda, rho, delta }) => {
         const input = { alpha, lambda: 10 ** logLambda, rho, delta };

@@ -1,4 +1,4 @@
-// The conditional Gaussian model (SPEC §5): its decomposition of x, its reduction to the
+// The conditional Gaussian model (docs/model.md §5): its decomposition of x, its reduction to the
 // unconditional model without spikes, and the gradient-spike lemma's measurement.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('zero spike: the conditional model reduces to the unconditional one', (
   });
 });
 
-describe('gradient-spike lemma (SPEC §7)', () => {
+describe('gradient-spike lemma (docs/model.md §7)', () => {
   it('the ratio ‖Δ‖/‖uvᵀ‖ is reported per trial and decreases from n = 100 to n = 400 at α = ½', () => {
     const ratiosAt = (n: number): number[] => {
       const config = validateConfig({ ...DEFAULT_CONFIG, n });

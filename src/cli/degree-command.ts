@@ -12,7 +12,7 @@ const FLAGS: FlagTable = {
 export const DEGREE_HELP = helpText(
   'onestep degree --beta B [--json]',
   [
-    'The degree rule of the Hermite theorem (SPEC §4): the polynomial degree D = l − 1 with',
+    'The degree rule of the Hermite theorem (docs/model.md §4): the polynomial degree D = l − 1 with',
     '(D−1)/D < β < D/(D+1) (D = 1 on [0, ½)). Boundaries β = D/(D+1) and β = 1 are not covered.',
   ].join('\n'),
   FLAGS,

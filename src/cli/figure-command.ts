@@ -1,4 +1,4 @@
-// `onestep figure <id>`: reproduce one of the paper's experiments (SPEC §8) with a checkpoint,
+// `onestep figure <id>`: reproduce one of the paper's experiments (docs/model.md §8) with a checkpoint,
 // then write DIR/<id>.json (source of truth), DIR/<id>.svg and DIR/<id>.md.
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -25,7 +25,7 @@ const FLAGS: FlagTable = {
 export const FIGURE_HELP = helpText(
   'onestep figure <id> [--n N] [--trials T] [--seed S] [--out DIR] [--resume] | onestep figure --list',
   [
-    'Re-make one of the paper’s figures (SPEC §8): the network as markers (±2 standard errors), the',
+    'Re-make one of the paper’s figures (docs/model.md §8): the network as markers (±2 standard errors), the',
     'surrogates as lines. Every finished point is appended to DIR/<id>.checkpoint.jsonl, so a run',
     'that is killed resumes with --resume and loses nothing. Writes DIR/<id>.json, .svg and .md.',
   ].join('\n'),

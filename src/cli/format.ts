@@ -46,7 +46,7 @@ export function formatTrialTable(out: { config: Record<string, unknown>; trials:
   lines.push(...failures);
   lines.push('');
   const lemma = out.summary.lemma;
-  if (lemma) lines.push(`gradient spike (SPEC §7): ‖uvᵀ‖ = ${fmt(lemma.spike)}, ‖Δ‖ = ${fmt(lemma.residual)}, ratio ‖Δ‖/‖uvᵀ‖ = ${fmt(lemma.ratio)}`);
+  if (lemma) lines.push(`gradient spike (docs/model.md §7): ‖uvᵀ‖ = ${fmt(lemma.spike)}, ‖Δ‖ = ${fmt(lemma.residual)}, ratio ‖Δ‖/‖uvᵀ‖ = ${fmt(lemma.ratio)}`);
   lines.push(`baseline ½·Var(y) = ${fmt(out.summary.baseline.halfVarY)}   (gap = (E_surrogate − E_nn)/E_nn, paired per trial; ± one standard error)`);
   return `${lines.join('\n')}\n`;
 }

@@ -236,7 +236,7 @@ export const GM_HELP = helpText(
   'onestep oracle gm-ridge --alpha A --lambda L --delta D [--rho R] [--json]',
   [
     'Ridge classification of y = ±1 (P(+1) = ρ) from x = yμ/√n + √Δ·z on raw inputs, with an unpenalised',
-    'bias b (Loureiro et al. 2021): the fixed point of SPEC §9 gives the overlap m = wᵀμ/n, q = Δ‖w‖²/n,',
+    'bias b (Loureiro et al. 2021): the fixed point of docs/model.md §9 gives the overlap m = wᵀμ/n, q = Δ‖w‖²/n,',
     'b, and the classification error ρQ((m+b)/√q) + (1−ρ)Q((m−b)/√q). From the project’s two-component',
     'data (--mean-norm, means μ_1, μ_2, δ = (μ_1 − μ_2)/2) and its λ: Δ = 1/‖δ‖², λ here = m·λ/‖δ‖².',
   ].join('\n'),

@@ -41,7 +41,7 @@ export const TRIAL_FLAGS: FlagTable = {
   'degree-cap': { type: 'string', value: 'D', help: 'cap for hermite:auto (the paper caps at 4)' },
   trials: { type: 'string', value: 'T', help: 'number of trials (trial t uses seed S+t)', default: '3' },
   seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },
-  lemma: { type: 'boolean', help: 'also measure the gradient-spike lemma: ‖Δ‖/‖uvᵀ‖ of G = uvᵀ + Δ (SPEC §7)' },
+  lemma: { type: 'boolean', help: 'also measure the gradient-spike lemma: ‖Δ‖/‖uvᵀ‖ of G = uvᵀ + Δ (docs/model.md §7)' },
   json: { type: 'boolean', help: 'print one JSON object instead of a table' },
   'save-npy': { type: 'string', value: 'DIR', help: 'write each trial’s arrays as float64 .npy files (+ meta.json)' },
   'load-npy': { type: 'string', value: 'DIR', help: 'run the network on arrays from DIR (X_step, y_step, X, y, X_test, y_test, F0, w0; meta.json or --act/--eta/--lambda, where --eta multiplies G as applied)' },
@@ -52,7 +52,7 @@ export const TRIAL_FLAGS: FlagTable = {
 export const TRIAL_HELP = helpText(
   'onestep trial [options]',
   [
-    'Simulate the two-layer network after one gradient step (SPEC §1–3) and its surrogates on',
+    'Simulate the two-layer network after one gradient step (docs/model.md §1–3) and its surrogates on',
     'the same random draws: the same F, w, F̂ and data, only the feature map differs. Reports the',
     'training error T = (1/2m)‖y−Φᵀŵ‖² + (λ/2)‖ŵ‖² and the generalisation error E = ½·mean test',
     '(y−ŷ)², per trial and as mean ± standard error, with the paired relative gap of each',

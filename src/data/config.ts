@@ -1,4 +1,4 @@
-// The configuration of one experiment: every knob of SPEC §1–3 in one plain object, with
+// The configuration of one experiment: every knob of docs/model.md §1–3 in one plain object, with
 // the defaults of the paper's setting at a CI-friendly size, and validation that names
 // the offending field, its value and the allowed range (never a silent NaN downstream).
 import { totalmem } from 'node:os';
@@ -28,7 +28,7 @@ export interface ExperimentConfig {
   beta: number;
   /** Weighting α ∈ [0, 1]: θ = n^{β(1−α)}, η = n^{βα}. */
   alpha: number;
-  /** Ridge penalty λ (SPEC §3 convention). */
+  /** Ridge penalty λ (docs/model.md §3 convention). */
   lambda: number;
   /** Number of mixture components C ≥ 1. */
   components: number;

@@ -1,4 +1,4 @@
-// The mixture's fixed structure (SPEC §1–2): spike directions and strengths per component,
+// The mixture's fixed structure (docs/model.md §1–2): spike directions and strengths per component,
 // equal-trace rescaling, means, the mixture covariance's norm, and the target direction ξ.
 // Everything here is drawn from the 'structure' stream and shared by all models of a trial.
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
@@ -39,7 +39,7 @@ export interface MixtureStructure {
   eta: number;
 }
 
-/** θ and η from the (α, β) scalings of SPEC §2, unless given explicitly. */
+/** θ and η from the (α, β) scalings of docs/model.md §2, unless given explicitly. */
 export function scalings(c: ExperimentConfig): { theta: number; eta: number } {
   const theta = typeof c.theta === 'number' ? c.theta : c.n ** (c.beta * (1 - c.alpha));
   const eta = c.eta ?? c.n ** (c.beta * c.alpha);
@@ -109,7 +109,7 @@ export function buildMixture(c: ExperimentConfig, stream: Stream): MixtureStruct
   const spikeSets: Float64Array[][] = [first];
   // Components 2..C: γ_c = a γ_1 + √(1−a²) γ'_c with γ'_c orthonormal. 'independent' draws γ'_c
   // as its own Gaussian basis, as the authors do (QR of a fresh Gaussian matrix per component),
-  // so γ_1ᵀγ'_c ≈ N(0, 1/n) and ‖Σ‖ carries that overlap (SPEC §1: ~2% on every error at
+  // so γ_1ᵀγ'_c ≈ N(0, 1/n) and ‖Σ‖ carries that overlap (docs/model.md §1: ~2% on every error at
   // n = 1000). 'orthogonal' draws γ'_c in the complement of span Γ_1, so Γ_c is exactly
   // orthonormal and Γ_1ᵀΓ_c = a·I exactly. Either way x = ζ + Γ_c diag(√(1+θ)−1) Γ_cᵀ ζ, the
   // authors' sampler.

@@ -1,4 +1,4 @@
-// The gradient-spike lemma (SPEC §7): G = u vᵀ + Δ with u = μ₁w, v = X̃ᵀỹ/(m̃√k) and
+// The gradient-spike lemma (docs/model.md §7): G = u vᵀ + Δ with u = μ₁w, v = X̃ᵀỹ/(m̃√k) and
 // μ₁ = E σ'(bζ) at the bulk scale b = √(n/tr); ‖Δ‖_op/‖uvᵀ‖_op → 0 as n grows (α > 0).
 // Δ is applied implicitly (Gx − u(vᵀx)), never formed.
 import { dot } from '../linalg/matrix.ts';

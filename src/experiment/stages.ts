@@ -1,4 +1,4 @@
-// One trial in stages, each a function of what the stage before produced (SPEC §1–3):
+// One trial in stages, each a function of what the stage before produced (docs/model.md §1–3):
 //   draw  — the structure, the network at initialisation and the step set, from the seed's streams;
 //   step  — F̂ = F + (multiplier)·G, with everything a surrogate may look at (TrialContext);
 //   fit   — one ridge readout per feature map on the ridge set;

@@ -1,4 +1,4 @@
-// One trial (SPEC §3): the stages of ./stages.ts in order — draw the structure, the network and
+// One trial (docs/model.md §3): the stages of ./stages.ts in order — draw the structure, the network and
 // the data sets from their own streams, take the step, then fit and score the network and
 // every surrogate on the same F, w, F̂ and data. The test set is streamed in blocks: no
 // (test × k) matrix is held.
@@ -18,7 +18,7 @@ export interface SurrogateErrors extends ModelErrors {
   /**
    * Set when the surrogate failed numerically (its features overflowed, or its ridge system is
    * singular to rounding while the network's is not); its errors are then NaN, and a check
-   * reports the failure as a disagreement (SPEC §6), never as a number.
+   * reports the failure as a disagreement (docs/model.md §6), never as a number.
    */
   failure?: string;
 }

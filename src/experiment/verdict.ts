@@ -10,7 +10,7 @@
 //   NumPy cross-check measures ~1e-10); 1e-6 leaves two orders of margin.
 // - finite(n): the theorems are limit statements with corrections of relative order n^{−1/2}
 //   (fluctuations of the step's spike and of the finite-rank shifts), so the allowance shrinks as
-//   √(n_ref/n). Its size τ at n_ref = 200 is the resolution the claims are meant to have: SPEC §6
+//   √(n_ref/n). Its size τ at n_ref = 200 is the resolution the claims are meant to have: docs/model.md §6
 //   separates "within a few percent" (the right surrogate) from "off by tens of percent" (the
 //   wrong one), so τ = 5% — a gap must be at most 5% at n = 200, 3.5% at 400, 2.5% at 800.
 // - the k·standard-error term is the 95% interval itself: agreement needs the whole interval
@@ -91,7 +91,7 @@ export function fitTrend(points: { n: number; gap: GapSummary }[]): Trend | null
 function judge(gap: GapSummary, tol: number): Verdict {
   // A gap that is not a finite number means the surrogate's error overflowed or is NaN in some
   // trial (the network's errors are checked finite in runTrial): a numerical failure of the
-  // surrogate, which SPEC §6 wants reported as a disagreement with its diagnosis.
+  // surrogate, which docs/model.md §6 wants reported as a disagreement with its diagnosis.
   if (!Number.isFinite(gap.mean)) return 'disagree';
   if (!Number.isFinite(gap.se)) return 'inconclusive';
   if (gap.lo >= -tol && gap.hi <= tol) return 'agree';

@@ -1,4 +1,4 @@
-// Largest singular value of a linear map known only through products (SPEC §7 asks for operator
+// Largest singular value of a linear map known only through products (docs/model.md §7 asks for operator
 // norms by power iteration, not a full SVD): iterate x ← AᵀAx/‖AᵀAx‖ from a seeded random start.
 //
 // Stopping rule (the one the `converged` flag reports, never assumed): with x a unit vector,
@@ -105,7 +105,7 @@ export function rankOneNorm(u: Float64Array, v: Float64Array): number {
 
 /**
  * ‖M − uvᵀ‖_op without forming M − uvᵀ: (M − uvᵀ)x = Mx − u(vᵀx), (M − uvᵀ)ᵀy = Mᵀy − v(uᵀy).
- * SPEC §7 compares this (the bulk Δ of the gradient) with rankOneNorm(u, v) (the spike).
+ * docs/model.md §7 compares this (the bulk Δ of the gradient) with rankOneNorm(u, v) (the spike).
  */
 export function rankOneDeviationNorm(m: Matrix, u: Float64Array, v: Float64Array, opts: PowerOptions): OperatorNorm {
   if (u.length !== m.rows || v.length !== m.cols) {

@@ -1,4 +1,4 @@
-// Conditional Gaussian moments of an activation (SPEC §5). With ζ ~ N(0,1), scale b ≥ 0, shift s:
+// Conditional Gaussian moments of an activation (docs/model.md §5). With ζ ~ N(0,1), scale b ≥ 0, shift s:
 //   ν = E σ(bζ+s),  Ψ = E σ'(bζ+s) (= E[ζσ(bζ+s)]/b by Stein),  M2 = E σ(bζ+s)²,
 //   Φ = M2 − ν² − b²Ψ² = E[(σ(bζ+s) − ν − bΨζ)²] ≥ 0.
 //

@@ -1,4 +1,4 @@
-// The seam between the network and its surrogates (SPEC §3): every model of a trial shares
+// The seam between the network and its surrogates (docs/model.md §3): every model of a trial shares
 // F, w, F̂ and the data; a model is nothing but the feature map fed to the ridge readout
 // and to the test predictions. The step always uses the true σ and σ'.
 import type { Matrix } from '../linalg/matrix.ts';

@@ -1,4 +1,4 @@
-// The two-layer network of SPEC §3: f(x) = (1/√k) wᵀσ(Fx), its initialisation, and the one
+// The two-layer network of docs/model.md §3: f(x) = (1/√k) wᵀσ(Fx), its initialisation, and the one
 // large gradient step on the first layer (on its own sample set, second layer fixed).
 import { linalg } from '../linalg/index.ts';
 import { type Matrix, zeros } from '../linalg/matrix.ts';
@@ -79,7 +79,7 @@ export function stepMultiplier(eta: number, k: number, scale: StepScale): number
 }
 
 /**
- * X̃ᵀỹ: the direction of the rank-one part of G (SPEC §7: G = uvᵀ + Δ with v = X̃ᵀỹ/(m̃√k)),
+ * X̃ᵀỹ: the direction of the rank-one part of G (docs/model.md §7: G = uvᵀ + Δ with v = X̃ᵀỹ/(m̃√k)),
  * the one place it is computed.
  */
 export function stepSetCorrelation(stepSet: { X: Matrix; y: Float64Array }): Float64Array {

@@ -1,4 +1,4 @@
-// The ridge readout of SPEC §3: ŵ = argmin (1/(2m))‖y − Zŵ‖² + (λ/2)‖ŵ‖² with Z = Φᵀ the
+// The ridge readout of docs/model.md §3: ŵ = argmin (1/(2m))‖y − Zŵ‖² + (λ/2)‖ŵ‖² with Z = Φᵀ the
 // m×k feature matrix already scaled by 1/√k, i.e. ŵ = (ZᵀZ + λmI_k)⁻¹Zᵀy.
 // When k > m the same ŵ comes cheaper from the dual form ŵ = Zᵀ(ZZᵀ + λmI_m)⁻¹y
 // (push-through identity), so the solve is always in the smaller dimension.

@@ -6,7 +6,7 @@
 // On a fresh sample the score wᵀx/√n + b is N(y·m + b, q) with overlap m = wᵀμ/n and
 // q = Δ‖w‖²/n, so the classification error is ρQ((m+b)/√q) + (1−ρ)Q((m−b)/√q).
 //
-// `gmRidge` iterates SPEC §9's fixed point exactly as written (damped). `gmRidgeClosedForm` is an
+// `gmRidge` iterates docs/model.md §9's fixed point exactly as written (damped). `gmRidgeClosedForm` is an
 // independent derivation of the same limit that uses no replica argument (docs/oracles.md §3):
 // split w/√n = a·u + v with u = μ/√n. Given (a, b), the part v orthogonal to u solves an
 // isotropic ridge problem whose design (the noise orthogonal to u) is independent of the
@@ -17,7 +17,7 @@
 // Minimising αS·E[(y(1−a) − b)² + a²Δ] + a² over (a, b) gives b = (2ρ−1)(1 − a) and
 //   a = α(1−s²)/(α(1−s²) + αΔ + 1/S), s = 2ρ − 1;
 // then ‖v‖² = α·e·(S + λ dS/dλ) with e = (1−a)²(1−s²) + a²Δ, m = a, q = Δ(a² + ‖v‖²).
-// (Comparing with SPEC's equations, S = 1/(λ(1+V)): the two agree to round-off, a property test.)
+// (Comparing with the equations of docs/model.md §9, S = 1/(λ(1+V)): the two agree to round-off, a property test.)
 import erfc from '@stdlib/math-base-special-erfc';
 import { ConfigError } from '../data/config.ts';
 import { dampedFixedPoint, positive, requireNumber, type SolverStatus } from './fixed-point.ts';
@@ -63,7 +63,7 @@ export function validateGmRidge(input: GmRidgeInput): void {
   requireNumber('delta', input.delta, 'Δ, a noise variance > 0', positive);
 }
 
-/** SPEC §9's fixed point, iterated with damping from m = 0, q = Δ, V = Δ/λ. Unknowns x = (m, q, V). */
+/** docs/model.md §9's fixed point, iterated with damping from m = 0, q = Δ, V = Δ/λ. Unknowns x = (m, q, V). */
 export function gmRidge(input: GmRidgeInput): GmRidgeResult {
   validateGmRidge(input);
   const { alpha, lambda, rho, delta } = input;

@@ -11,10 +11,10 @@
 //   risk R = E_x[(f(x) − âᵀz(x))²] (excess: no noise term, no factor ½).
 // With μ0 = Eσ(ζ), μ1 = E[ζσ(ζ)], μ*² = Eσ² − μ0² − μ1², ζ̄ = μ1/μ*, λ̄ = λ_MM/μ*²,
 // ψ1 = k/n, ψ2 = m/n, s = √(ψ1ψ2λ̄), the limit is R = F1²·E1/E0 + (τ² + F*²)·E2/E0 + F*², with
-// E0, E1, E2 polynomials in χ = −a1a2 and (a1, a2) the fixed point of SPEC §9 (their ν1, ν2 at
+// E0, E1, E2 polynomials in χ = −a1a2 and (a1, a2) the fixed point of docs/model.md §9 (their ν1, ν2 at
 // the imaginary point i·s are i·a1, i·a2).
 //
-// The project's conventions differ (SPEC §3, derived in docs/oracles.md): λ_MM = n·λ and
+// The project's conventions differ (docs/model.md §3, derived in docs/oracles.md): λ_MM = n·λ and
 // gen = ½(R + τ²). The constant β0 is learned for free through the mean μ0 of the features when
 // μ0 ≠ 0; with μ0 = 0 (tanh, erf) it cannot be, so the formula needs a centred target there.
 import { hermiteCoefficients } from '../math/hermite/index.ts';
@@ -101,12 +101,12 @@ export interface MeiMontanariFixedPoint {
   a2: number;
   status: SolverStatus;
   iterations: number;
-  /** 'damped' (SPEC §9's iteration) or 'bracketed' (the one-dimensional fallback). */
+  /** 'damped' (docs/model.md §9's iteration) or 'bracketed' (the one-dimensional fallback). */
   method: 'damped' | 'bracketed';
 }
 
 /**
- * The fixed point (a1, a2) of SPEC §9 at s = √(ψ1ψ2λ̄), ζ̄² = z2. First SPEC's damped iteration
+ * The fixed point (a1, a2) of docs/model.md §9 at s = √(ψ1ψ2λ̄), ζ̄² = z2. First the published damped iteration
  * from a_i = ψ_i/(s + 1). It slows down badly when λ → 0 with ψ1 ≠ ψ2: there one a_i grows like
  * |ψ1 − ψ2|/s while the other shrinks like s (their product χ stays finite), and the iteration
  * crawls across that scale gap. The fallback eliminates a2 exactly (`partner`) and bisects, in
@@ -166,7 +166,7 @@ export function meiMontanariRisk(input: MeiMontanariInput): MeiMontanariResult {
 // ---------------------------------------------------------------------------------------------
 // The map between the project's conventions and Mei–Montanari's (docs/oracles.md §1).
 //
-// Project (SPEC §3): ŷ = (1/√k)wᵀσ(F̂x), objective (1/(2m))‖y − Φᵀw‖² + (λ/2)‖w‖², F_ij ~ N(0, 1/tr)
+// Project (docs/model.md §3): ŷ = (1/√k)wᵀσ(F̂x), objective (1/(2m))‖y − Φᵀw‖² + (λ/2)‖w‖², F_ij ~ N(0, 1/tr)
 // so rows have norm ≈ √(n/tr) = 1 on isotropic data (rank 0: tr = n), hence σ(f_iᵀx) is their
 // z_i. With a = w/√k the prediction is aᵀz and the objective is
 //   (1/(2m))Σ(y − aᵀz)² + (λk/2)‖a‖² = ½·[(1/m)Σ(y − aᵀz)² + λk‖a‖²],
@@ -183,7 +183,7 @@ export function projectLambdaFromMM(lambdaMM: number, n: number): number {
   return lambdaMM / n;
 }
 
-/** gen = ½(R + τ²): the factor ½ of SPEC §3 and the noise, which their excess risk leaves out. */
+/** gen = ½(R + τ²): the factor ½ of docs/model.md §3 and the noise, which their excess risk leaves out. */
 export function projectGenFromRisk(risk: number, tau: number): number {
   return 0.5 * (risk + tau * tau);
 }

@@ -8,7 +8,7 @@ import type { MixtureStructure } from '../data/mixture.ts';
 import { gaussianExpectation } from '../math/hermite/index.ts';
 import type { GaussianInput, SingleIndexTarget } from './get-deterministic-equivalent.ts';
 
-/** The target of a regression configuration as y = g(ξᵀx) + τε (written from SPEC §1 and the flags, not from the sampler). */
+/** The target of a regression configuration as y = g(ξᵀx) + τε (written from docs/model.md §1 and the flags, not from the sampler). */
 export function targetFunctionOf(config: ExperimentConfig): { g: (t: number) => number; kinks: number[] } {
   if (config.task !== 'regression') throw new ConfigError('task', config.task, 'regression (the oracle predicts a square-loss regression error)');
   if (config.targetLinear !== null) {

@@ -1,4 +1,4 @@
-// The paper's experiments (SPEC §8) as data: each figure is a sweep of one parameter (or a
+// The paper's experiments (docs/model.md §8) as data: each figure is a sweep of one parameter (or a
 // grid of two) over a base configuration, for a list of activations, with the network as
 // markers and the surrogates as lines.
 import type { ExperimentConfig } from '../data/config.ts';
@@ -18,7 +18,7 @@ export interface FigureSpec {
   surrogates: string[];
   degreeCap: number | null;
   metric: Metric;
-  /** Default n for this figure (SPEC §8 uses 1000; defaults here are CI-friendly). */
+  /** Default n for this figure (docs/model.md §8 uses 1000; defaults here are CI-friendly). */
   n: number;
 }
 

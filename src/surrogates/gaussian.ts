@@ -1,4 +1,4 @@
-// The conditional Gaussian model of SPEC §5 and its unconditional baseline.
+// The conditional Gaussian model of docs/model.md §5 and its unconditional baseline.
 //
 // Given the component c of x and its coordinates κ_c = B_cᵀx in the low-dimensional subspace
 // spanned by the gradient-spike direction v, the spikes γ_{c,·} (and the mean μ_c when there
@@ -9,7 +9,7 @@
 // with ν, Ψ, Φ the Gaussian moments of σ at scale b_i (bulk std of neuron i) and shift s_i.
 // The unconditional model is the same at s = 0 and u = F̂x, with b_i² the actual second moment
 // of f̂_iᵀx over the mixture, Σ_c ρ_c (f̂_iᵀΣ_c f̂_i + (μ_cᵀf̂_i)²); when the components have
-// means, s is their mixture mean m_i = Σ_c ρ_c μ_cᵀf̂_i, u = F̂x − m_i and b_i² the variance. (Taking b_i = ‖f̂_i‖, SPEC §5's
+// means, s is their mixture mean m_i = Σ_c ρ_c μ_cᵀf̂_i, u = F̂x − m_i and b_i² the variance. (Taking b_i = ‖f̂_i‖, docs/model.md §5's
 // formula with an empty subspace, ignores the spikes and made the baseline fail for the wrong
 // reason: mis-scaled moments rather than the missing conditioning.)
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
@@ -19,7 +19,7 @@ import type { FeatureMap, TrialContext } from '../model/features.ts';
 import type { Stream } from '../random/stream.ts';
 import { defineSurrogate } from './kind.ts';
 
-/** v = X̃ᵀỹ/‖X̃ᵀỹ‖: the direction of the rank-one part of G (SPEC §7). */
+/** v = X̃ᵀỹ/‖X̃ᵀỹ‖: the direction of the rank-one part of G (docs/model.md §7). */
 export function gradientSpikeDirection(ctx: TrialContext): Float64Array {
   const v = stepSetCorrelation(ctx.stepSet);
   const n = v.length;
@@ -234,7 +234,7 @@ function mean(a: Float64Array): number {
 }
 
 
-/** `cget`: the conditional Gaussian model (SPEC §5). */
+/** `cget`: the conditional Gaussian model (docs/model.md §5). */
 export const conditionalGaussianSurrogate = defineSurrogate<Record<string, never>>({
   word: 'cget',
   syntax: 'cget',

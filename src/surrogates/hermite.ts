@@ -1,4 +1,4 @@
-// The Hermite model of SPEC §4: σ̂_l(x) = Σ_{j<l} (h_j/j!) He_j(x/b) + h*_l z, with a fresh
+// The Hermite model of docs/model.md §4: σ̂_l(x) = Σ_{j<l} (h_j/j!) He_j(x/b) + h*_l z, with a fresh
 // z ~ N(0,1) for every (sample, neuron) entry. Named by degree D = l − 1.
 import { hermiteCoefficients, hermiteNoiseScale, hermiteSeries, normalisedCoefficients } from '../math/hermite/index.ts';
 import { type Matrix, zeros } from '../linalg/matrix.ts';

@@ -1,4 +1,4 @@
-// Hermite coefficients of an activation at scale b (SPEC §4):
+// Hermite coefficients of an activation at scale b (docs/model.md §4):
 //   h_j = E[σ(bζ) He_j(ζ)],   E σ(bζ)²,   h*_l = √(E σ(bζ)² − Σ_{j<l} h_j²/j!).
 // Index convention: the paper's l counts polynomial terms; the project names surrogates by
 // degree D = l − 1, so "hermite:3" keeps j = 0..3 and adds the noise h*_4 z.

@@ -1,4 +1,4 @@
-// The degree rule of the Hermite theorem (SPEC §4): with l the number of terms and D = l − 1
+// The degree rule of the Hermite theorem (docs/model.md §4): with l the number of terms and D = l − 1
 // the degree, the theorem covers (D−1)/D < β < D/(D+1) for D ≥ 2 and [0, ½) for D = 1, i.e.
 // D = max(1, ⌈β/(1−β)⌉) on the open intervals. Boundaries β = D/(D+1) and β = 1 are not covered.
 
