@@ -41,6 +41,7 @@ export const degreeRuleTheorem: Theorem = {
       reasons: failed.length === 0 ? [`${checks.length} exact checks of the interval table passed`] : failed.map((f) => `failed: ${f.line}`),
       ladder: [],
       trend: null,
+      rule: 'exact',
       tolerance: 'exact (floating-point boundaries detected within 1e-12)',
     };
   },

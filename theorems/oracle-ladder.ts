@@ -1,15 +1,13 @@
-// The decision procedure shared by the oracle theorems: along a ladder of n, each trial yields
-// simulated quantities and the oracle's closed-form values for the same setting (for a fixed
-// first layer, the same draws); the per-trial relative gaps (sim − oracle)/oracle are summarised
-// with a 95% Student interval, and the top rung is judged against a tolerance whose parts are
-// derived in each theorem module:
+// What an oracle theorem measures, for the ladder engine (src/experiment/engine.ts): each trial
+// yields simulated quantities and the oracle's closed-form values for the same setting (for a
+// fixed first layer, the same draws); the per-trial relative gaps (sim − oracle)/|oracle| are the
+// engine's quantities, judged against a tolerance whose parts are derived in each theorem module:
 //   tol(n) = floor + dof(n) + finite(n) [+ curvature(n) where a quantity is a nonlinear
 // function of fluctuating order parameters]
-// agreement needs every quantity's whole interval inside ±tol(n), disagreement one interval
-// wholly outside; otherwise trials are added at the top rung until decided or the budget is
-// spent. The k·SE term of the usual recipe is the interval itself (k = t_{0.975, trials−1}).
+// The engine looks after every batch with intervals valid under optional stopping and judges the
+// largest rung and the limit as n → ∞, like every other claim.
 import { type GapSummary, summariseGaps } from '../src/experiment/ladder.ts';
-import { type Decision, fitTrend, MIN_DECISIVE_TRIALS, type RungReport, type Verdict } from '../src/experiment/verdict.ts';
+import { type Decision, judgeInterval, type LadderSpec, runLadder, type Verdict } from '../src/experiment/engine.ts';
 import type { ExperimentConfig } from '../src/data/config.ts';
 import type { CustomCheckOptions, Theorem } from './types.ts';
 
@@ -54,13 +52,6 @@ export interface QuantityReport {
 
 export const relativeGap = (s: { simulated: number; oracle: number }): number => (s.simulated - s.oracle) / Math.abs(s.oracle);
 
-function judge(gap: GapSummary, tol: number): Verdict {
-  if (!Number.isFinite(gap.se) || !Number.isFinite(gap.mean)) return 'inconclusive';
-  if (gap.lo >= -tol && gap.hi <= tol) return 'agree';
-  if (gap.lo > tol || gap.hi < -tol) return 'disagree';
-  return 'inconclusive';
-}
-
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
 export function reportRung(spec: OracleLadderSpec, n: number, samples: OracleSample[]): QuantityReport[] {
@@ -74,7 +65,7 @@ export function reportRung(spec: OracleLadderSpec, n: number, samples: OracleSam
       simulated: mean(samples.map((s) => s[q].simulated)),
       oracle: mean(samples.map((s) => s[q].oracle)),
       tolerance: { ...parts, total },
-      verdict: judge(gap, total),
+      verdict: judgeInterval(gap, total),
     };
   });
 }
@@ -97,50 +88,25 @@ function describeReported(spec: OracleLadderSpec, samples: OracleSample[]): stri
   });
 }
 
-/** Run the ladder, add trials at the top rung while undecided, and decide. */
-export function runOracleLadder(spec: OracleLadderSpec, opts: CustomCheckOptions): Decision & { quantities: QuantityReport[] } {
-  const rungs = opts.ladder.map((n) => ({ n, samples: [] as OracleSample[] }));
-  const extend = (i: number, count: number): void => {
-    const rung = rungs[i];
-    for (let t = 0; t < count; t++) {
-      opts.onProgress?.(`n = ${rung.n}: trial ${rung.samples.length + 1}`);
-      // Seeds are spread per rung as in the surrogate checks: seed + 100003·rung + trial.
-      rung.samples.push(spec.sample(rung.n, opts.seed + 100_003 * i + rung.samples.length));
-    }
+/** The engine's view of an oracle ladder spec. */
+export function oracleClaimSpec(spec: OracleLadderSpec): LadderSpec<OracleSample> {
+  return {
+    quantities: spec.quantities,
+    rule: 'within',
+    measure: (n, seed) => spec.sample(n, seed),
+    value: (t, q) => relativeGap(t[q]),
+    tolerance: (n, q, trials) => {
+      const parts = spec.tolerance(n, q, [...trials]);
+      return parts.floor + parts.dof + parts.finite + (parts.curvature ?? 0);
+    },
+    describeTolerance: spec.describe,
+    describeRung: (n, trials) => (trials.length === 0 ? [] : [describeRung(n, trials.length, reportRung(spec, n, [...trials]), describeReported(spec, [...trials])).replace(/^n = \d+, \d+ trials: /, '')]),
   };
-  const initial = Math.max(2, opts.initialTrials);
-  rungs.forEach((_, i) => extend(i, initial));
-  const topIndex = rungs.length - 1;
-  const top = rungs[topIndex];
-  let rows = reportRung(spec, top.n, top.samples);
-  const overall = (rs: QuantityReport[]): Verdict =>
-    rs.some((r) => r.verdict === 'disagree') ? 'disagree' : rs.every((r) => r.verdict === 'agree') ? 'agree' : 'inconclusive';
-  let verdict = overall(rows);
-  // As in checkClaim: no verdict rests on fewer than MIN_DECISIVE_TRIALS trials.
-  const minDecisive = Math.min(MIN_DECISIVE_TRIALS, opts.maxTrials);
-  while ((verdict === 'inconclusive' || top.samples.length < minDecisive) && top.samples.length < opts.maxTrials) {
-    extend(topIndex, Math.min(opts.maxTrials - top.samples.length, top.samples.length));
-    rows = reportRung(spec, top.n, top.samples);
-    verdict = overall(rows);
-  }
-  const perRung = rungs.map((r, i) => (i === topIndex ? rows : reportRung(spec, r.n, r.samples)));
-  // The report's training-error column: the training error when the oracle predicts one (judged or
-  // only reported), else the first quantity again (as gradient-spike does).
-  const ladder: RungReport[] = rungs.map((r, i) => {
-    const rs = perRung[i];
-    const hasTrain = r.samples.length > 0 && 'train' in r.samples[0];
-    const trainGap = hasTrain ? summariseGaps(r.samples.map((s) => relativeGap(s.train))) : rs[0].gap;
-    return { n: r.n, trials: r.samples.length, relGap: rs[0].gap, relGapTrain: trainGap, tolerance: rs[0].tolerance.total };
-  });
-  const trend = fitTrend(ladder.map((r) => ({ n: r.n, gap: r.relGap })));
-  const reasons = [describeRung(top.n, top.samples.length, rows, describeReported(spec, top.samples))];
-  for (let i = 0; i < topIndex; i++) reasons.push(describeRung(rungs[i].n, rungs[i].samples.length, perRung[i], describeReported(spec, rungs[i].samples)));
-  if (trend) {
-    const dir = trend.hi < 0 ? 'decreasing' : trend.lo > 0 ? 'increasing' : 'no significant trend';
-    reasons.push(`trend of the ${spec.quantities[0]} gap in log n: slope ${trend.slope.toFixed(4)} [${trend.lo.toFixed(4)}, ${trend.hi.toFixed(4)}] (${dir})`);
-  }
-  if (verdict === 'inconclusive') reasons.push(`budget of ${opts.maxTrials} trials at n = ${top.n} spent without a decision`);
-  return { verdict, reasons, ladder, trend, tolerance: spec.describe, quantities: rows };
+}
+
+/** Run an oracle claim's ladder on the engine. */
+export function runOracleLadder(spec: OracleLadderSpec, opts: CustomCheckOptions): Decision {
+  return runLadder(oracleClaimSpec(spec), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress });
 }
 
 /**
@@ -156,7 +122,7 @@ export interface OracleTheoremSpec<V extends string> extends Omit<Theorem, 'chec
 /**
  * An oracle theorem whose check runs its ladder (runOracleLadder) and says in the reasons when the
  * hypotheses are not met (the verdict is then reported, not claimed) and which variant altered the
- * oracle; the per-quantity rows stay inside the reasons, not in the decision.
+ * oracle.
  */
 export function defineOracleTheorem<V extends string>(spec: OracleTheoremSpec<V>): Theorem {
   const { ladderSpec, ...theorem } = spec;
@@ -168,8 +134,7 @@ export function defineOracleTheorem<V extends string>(spec: OracleTheoremSpec<V>
       const d = runOracleLadder(ladderSpec(opts.config, variant), opts);
       if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
       if (variant) d.reasons.unshift(`variant ${variant}: ${theorem.variants[variant]}`);
-      const { quantities: _q, ...decision } = d;
-      return decision;
+      return d;
     },
   };
 }

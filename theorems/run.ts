@@ -1,13 +1,19 @@
 // Running a theorem's check on one configuration, with tiers that set the ladder and budget.
 import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../src/data/config.ts';
+import type { Budget } from '../src/experiment/engine.ts';
 import { checkClaim, type Decision } from '../src/experiment/verdict.ts';
 import type { Theorem } from './types.ts';
 
-export const TIERS = {
-  quick: { ladder: [100, 200, 400], initialTrials: 3, maxTrials: 8 },
-  standard: { ladder: [200, 400, 800], initialTrials: 3, maxTrials: 12 },
-  stress: { ladder: [200, 400, 800, 1600], initialTrials: 4, maxTrials: 24 },
-} as const;
+/**
+ * A tier is a ladder and a budget in seconds per claim (2-core machine, native kernels: a trial
+ * at n = 400 takes ~0.15 s, at 800 ~0.8 s), with a trial cap per rung that bounds a claim on a
+ * fast machine. The engine spends the seconds where they most narrow the decisive interval.
+ */
+export const TIERS: Readonly<Record<'quick' | 'standard' | 'stress', { ladder: readonly number[]; budget: Budget }>> = {
+  quick: { ladder: [100, 200, 400], budget: { seconds: 30, initialTrials: 4, maxTrials: 96 } },
+  standard: { ladder: [200, 400, 800], budget: { seconds: 180, initialTrials: 4, maxTrials: 128 } },
+  stress: { ladder: [200, 400, 800, 1600], budget: { seconds: 600, initialTrials: 4, maxTrials: 256 } },
+};
 export type Tier = keyof typeof TIERS;
 
 export interface CheckReport extends Decision {
@@ -27,6 +33,9 @@ export interface RunOptions {
   ladder?: number[];
   surrogate?: string;
   degreeCap?: number | null;
+  /** Overrides of the tier's budget (e.g. seconds: Infinity for a trial-capped, machine-independent run). */
+  budget?: Partial<Budget>;
+  clock?: () => number;
   onProgress?: (message: string) => void;
 }
 
@@ -34,13 +43,14 @@ export function runCheck(opts: RunOptions): CheckReport {
   const t = opts.theorem;
   const tier = TIERS[opts.tier];
   const ladder = opts.ladder ?? [...tier.ladder];
+  const budget: Budget = { ...tier.budget, ...opts.budget };
   const config = validateConfig({ ...DEFAULT_CONFIG, ...opts.config, n: ladder[ladder.length - 1] });
   const hyp = t.hypotheses(config);
   const base = { theorem: t.id, config, applies: hyp.applies, hypotheses: hyp.reasons, seed: opts.seed };
   // A custom check runs as is, or altered by one of its named variants (its negative controls).
   const variant = opts.surrogate !== undefined && t.variants && Object.hasOwn(t.variants, opts.surrogate) ? opts.surrogate : undefined;
   if (t.check && (!opts.surrogate || variant)) {
-    const d = t.check({ config, ladder, seed: opts.seed, initialTrials: tier.initialTrials, maxTrials: tier.maxTrials, onProgress: opts.onProgress, variant });
+    const d = t.check({ config, ladder, seed: opts.seed, budget, clock: opts.clock, onProgress: opts.onProgress, variant });
     return { ...base, surrogate: variant ?? null, ...d };
   }
   const surrogate = opts.surrogate ?? t.surrogate?.(config);
@@ -50,8 +60,8 @@ export function runCheck(opts: RunOptions): CheckReport {
     surrogate,
     ladder,
     seed: opts.seed,
-    initialTrials: tier.initialTrials,
-    maxTrials: tier.maxTrials,
+    budget,
+    clock: opts.clock,
     degreeCap: opts.degreeCap ?? 6,
     onProgress: opts.onProgress,
   });

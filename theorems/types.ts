@@ -2,14 +2,16 @@
 // agreement is judged, and the examples pinned to it (the paper's settings and every
 // counterexample found so far).
 import type { ExperimentConfig } from '../src/data/config.ts';
+import type { Budget } from '../src/experiment/engine.ts';
 import type { Decision, Verdict } from '../src/experiment/verdict.ts';
 
 export interface CustomCheckOptions {
   config: ExperimentConfig;
   ladder: number[];
   seed: number;
-  initialTrials: number;
-  maxTrials: number;
+  budget: Budget;
+  /** Seconds since some origin (the engine's clock; injected in tests). */
+  clock?: () => number;
   onProgress?: (message: string) => void;
   /** A deliberately altered check (one of the theorem's `variants`): how negative controls of custom checks are run. */
   variant?: string;
@@ -30,7 +32,7 @@ export interface PinnedExample {
   expect: Verdict;
   why: string;
   /**
-   * A true claim the standard tier (ladder to n = 800, 12 trials) is known not to decide, and
+   * A true claim the standard tier (ladder to n = 800, its trial cap) is known not to decide, and
    * why (with the finding): the suite then asserts 'inconclusive' there, so a change that
    * decides it (or rejects it) is noticed. Absent: the standard tier must answer `expect`.
    */

@@ -1,12 +1,12 @@
-// The decision procedure's arithmetic on its own, with synthetic numbers: the estimate of a
-// mean and its standard error, the t quantiles, the tolerance policy, the rung verdict and the
-// trend fit. The theorem suites exercise the same code on real trials; here every branch is
+// The statistics under the decision procedure, with synthetic numbers: the estimate of a mean
+// and its standard error, the t quantiles and the tolerance policy (the engine's rules, looks
+// and fits: engine.test.ts and sequential.test.ts). The theorem suites exercise the same code on real trials; here every branch is
 // driven to a known answer, so a slip in the statistics cannot hide behind simulation noise.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summariseGaps, t95 } from '../../src/experiment/ladder.ts';
 import { estimate } from '../../src/experiment/stats.ts';
-import { DEFAULT_TOLERANCE, fitTrend, type RungReport, toleranceAt, verdictOf } from '../../src/experiment/verdict.ts';
+import { DEFAULT_TOLERANCE, toleranceAt } from '../../src/experiment/verdict.ts';
 
 // Values far below 1e-100 are rounded to 0: subnormal numbers lose relative precision in any
 // formula, which would test the float format rather than the estimate.
@@ -92,91 +92,5 @@ describe('t quantiles and the tolerance policy', () => {
     expect(g.mean).toBeCloseTo(0.02, 15);
     expect(g.hi - g.mean).toBeCloseTo(t95(2) * g.se, 15);
     expect(g.mean - g.lo).toBeCloseTo(t95(2) * g.se, 15);
-  });
-});
-
-function rung(gen: [number, number], train: [number, number], tolerance = 0.025): RungReport {
-  const g = (lo: number, hi: number) => ({ mean: (lo + hi) / 2, se: (hi - lo) / 4, lo, hi });
-  return { n: 800, trials: 6, relGap: g(...gen), relGapTrain: g(...train), tolerance };
-}
-
-describe('the verdict at one rung', () => {
-  it('agree needs both intervals inside ±tol; disagree needs either wholly outside; else inconclusive', () => {
-    expect(verdictOf(rung([-0.01, 0.01], [-0.02, 0.02])).verdict).toBe('agree');
-    expect(verdictOf(rung([0.03, 0.05], [-0.01, 0.01])).verdict).toBe('disagree');
-    expect(verdictOf(rung([-0.01, 0.01], [-0.09, -0.03])).verdict).toBe('disagree');
-    expect(verdictOf(rung([-0.01, 0.03], [-0.01, 0.01])).verdict).toBe('inconclusive');
-    // An interval touching the tolerance from outside is not yet a disagreement.
-    expect(verdictOf(rung([0.025, 0.05], [-0.01, 0.01])).verdict).toBe('inconclusive');
-  });
-
-  it('a gap that is not a finite number (a surrogate that overflowed or gave NaN) is a disagreement, with its diagnosis', () => {
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      const r = rung([-0.001, 0.001], [-0.001, 0.001]);
-      r.relGap = { mean: bad, se: Number.NaN, lo: Number.NaN, hi: Number.NaN };
-      const v = verdictOf(r);
-      expect(v.verdict).toBe('disagree');
-      expect(v.reasons[0]).toContain('numerical failure');
-      expect(v.reasons[0]).not.toContain('NaN%');
-    }
-  });
-
-  it('a missing spread (one trial, or a non-finite standard error) never decides', () => {
-    const r = rung([-0.001, 0.001], [-0.001, 0.001]);
-    r.relGap.se = Number.POSITIVE_INFINITY;
-    expect(verdictOf(r).verdict).toBe('inconclusive');
-  });
-
-  it('on random intervals the verdict is the rule, and the reason prints the numbers it used', () => {
-    const end = fc.double({ min: -0.2, max: 0.2, noNaN: true });
-    fc.assert(
-      fc.property(end, end, end, end, (a, b, c, d) => {
-        const gen: [number, number] = [Math.min(a, b), Math.max(a, b)];
-        const train: [number, number] = [Math.min(c, d), Math.max(c, d)];
-        const tol = 0.025;
-        const inside = (i: [number, number]) => i[0] >= -tol && i[1] <= tol;
-        const outside = (i: [number, number]) => i[0] > tol || i[1] < -tol;
-        const expected = outside(gen) || outside(train) ? 'disagree' : inside(gen) && inside(train) ? 'agree' : 'inconclusive';
-        const v = verdictOf(rung(gen, train, tol));
-        expect(v.verdict).toBe(expected);
-        expect(v.reasons[0]).toContain('tolerance ±2.50%');
-      }),
-    );
-  });
-});
-
-describe('the trend of the gap in log n', () => {
-  it('recovers the slope of noiseless gaps, with an interval that contains it', () => {
-    fc.assert(
-      fc.property(fc.double({ min: -0.1, max: 0.1, noNaN: true }), fc.double({ min: -0.1, max: 0.1, noNaN: true }), (slope, offset) => {
-        const points = [200, 400, 800, 1600].map((n) => {
-          const mean = offset + slope * Math.log(n);
-          return { n, gap: { mean, se: 0.01, lo: mean - 0.02, hi: mean + 0.02 } };
-        });
-        const t = fitTrend(points)!;
-        expect(t.slope).toBeCloseTo(slope, 12);
-        expect(t.intercept).toBeCloseTo(offset, 10);
-        expect(t.lo).toBeLessThan(slope);
-        expect(t.hi).toBeGreaterThan(slope);
-      }),
-    );
-  });
-
-  it('weights rungs by 1/se²: a precise rung pulls the line, an imprecise one barely does', () => {
-    const pts = (seLast: number) => [
-      { n: 200, gap: { mean: 0, se: 0.001, lo: 0, hi: 0 } },
-      { n: 400, gap: { mean: 0, se: 0.001, lo: 0, hi: 0 } },
-      { n: 800, gap: { mean: 0.1, se: seLast, lo: 0, hi: 0 } },
-    ];
-    expect(Math.abs(fitTrend(pts(100))!.slope)).toBeLessThan(1e-6);
-    expect(fitTrend(pts(0.001))!.slope).toBeGreaterThan(0.01);
-  });
-
-  it('needs two rungs with a finite, positive standard error', () => {
-    expect(fitTrend([{ n: 200, gap: { mean: 0, se: 0.01, lo: 0, hi: 0 } }])).toBeNull();
-    expect(fitTrend([
-      { n: 200, gap: { mean: 0, se: Number.POSITIVE_INFINITY, lo: 0, hi: 0 } },
-      { n: 400, gap: { mean: 0, se: 0.01, lo: 0, hi: 0 } },
-    ])).toBeNull();
   });
 });

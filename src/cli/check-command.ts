@@ -18,6 +18,9 @@ const FLAGS: FlagTable = {
   runs: { type: 'string', value: 'N', help: 'configurations per theorem: its pinned examples first, in order', default: '1' },
   config: { type: 'string', value: 'FILE', help: 'check this configuration (the config object of `onestep trial --json`)' },
   ladder: { type: 'string', value: 'N,N,…', help: 'override the tier’s ladder of n' },
+  budget: { type: 'string', value: 'SECONDS', help: 'time budget per claim (quick 30, standard 180, stress 600); none: the trial cap alone (machine-independent)' },
+  'max-trials': { type: 'string', value: 'N', help: 'most trials at any one rung (quick 96, standard 128, stress 256)' },
+  looks: { type: 'string', value: 'J', help: 'stop after look J: replays a time-budgeted verdict exactly (its reasons say how many looks it took)' },
   surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
   json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
   help: { type: 'boolean', help: 'show this help' },
@@ -26,10 +29,13 @@ const FLAGS: FlagTable = {
 export const CHECK_HELP = helpText(
   'onestep check [--theorem ID|all] [--tier quick|standard|stress] [options]',
   [
-    'Judge each theorem along a ladder of n: paired trials of the network and the surrogate, the',
-    'relative gap of both errors with a 95% interval, a tolerance derived from a numerical floor and',
-    'an O(n^-1/2) finite-size allowance, a trend in n, and trials added until the verdict is decided',
-    'or the budget spent. Verdicts: agree | disagree | inconclusive, always with reasons.',
+    'Judge each theorem along a ladder of n: paired trials of the network and the surrogate (or the',
+    'oracle), the relative gap of both errors, a tolerance derived from a numerical floor and an',
+    'O(n^-1/2) finite-size allowance. Trials are added where they most narrow the decisive interval',
+    'until the verdict is decided or the time budget is spent; intervals stay valid however often',
+    'the checker looks (level 1 − 0.05/(j(j+1)) at look j). Agree: the gap at the largest n and its',
+    'limit as n → ∞ (fit g∞ + c·n^-1/2) both inside the tolerance; disagree: either outside.',
+    'Verdicts: agree | disagree | inconclusive, with the rule that decided and the reasons.',
     'Exit code: 0 all agree, 1 any disagree, 3 only inconclusive left, 2 bad input.',
   ].join('\n'),
   FLAGS,
@@ -117,6 +123,10 @@ export function checkCommand(argv: string[]): number {
   const runs = numberFlag(flags, 'runs', 1, { min: 1, max: 1000, integer: true });
   const ladder = numberListFlag(flags, 'ladder');
   if (ladder && ladder.some((n) => !Number.isInteger(n) || n < 10 || n > 100_000)) throw new UsageError(`--ladder: '${String(flags.ladder)}' is not allowed (integers in [10, 100000], comma-separated)`);
+  const budget: { seconds?: number; maxTrials?: number; maxLooks?: number } = {};
+  if (flags.budget !== undefined) budget.seconds = String(flags.budget) === 'none' ? Infinity : numberFlag(flags, 'budget', 0, { min: 0.001, max: 1e7 });
+  if (flags['max-trials'] !== undefined) budget.maxTrials = numberFlag(flags, 'max-trials', 0, { min: 2, max: 100_000, integer: true });
+  if (flags.looks !== undefined) budget.maxLooks = numberFlag(flags, 'looks', 0, { min: 1, max: 1000, integer: true });
   const surrogate = flags.surrogate === undefined ? undefined : String(flags.surrogate);
   if (surrogate !== undefined) checkSurrogateFlag(surrogate, theorems as Theorem[]);
   const configPath = flags.config === undefined ? undefined : String(flags.config);
@@ -127,7 +137,7 @@ export function checkCommand(argv: string[]): number {
     const configs = given ? [given] : theorem.pinned.slice(0, runs).map((p) => p.config);
     for (const config of configs) {
       // A theorem refusing the given file's configuration names the file, not a flag.
-      const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+      const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, budget, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       reports.push(report);

@@ -1,17 +1,10 @@
-// A ladder of n at fixed ratios: paired trials of the network and one surrogate at each n,
-// with the relative gaps of both errors summarised per rung. Trials are added adaptively
-// (see verdict.ts); this module only runs and summarises.
+// The pieces of a ladder of n at fixed ratios that are not the engine itself: a configuration
+// at size n, the paired relative gap of one trial, and a plain (single-look) 95% summary.
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { ExperimentConfig } from '../data/config.ts';
 import { validateConfig } from '../data/config.ts';
-import { parseSurrogate } from '../surrogates/index.ts';
 import { estimate, type Estimate } from './stats.ts';
-import { runTrial, type TrialResult } from './trial.ts';
-
-export interface Rung {
-  n: number;
-  trials: TrialResult[];
-}
+import type { TrialResult } from './trial.ts';
 
 export interface GapSummary {
   mean: number;
@@ -40,15 +33,4 @@ export function summariseGaps(values: number[]): GapSummary {
 
 export function configAtN(base: ExperimentConfig, n: number): ExperimentConfig {
   return validateConfig({ ...base, n });
-}
-
-/** Run `count` more trials at one rung, seeds continuing from what the rung already has. */
-export function extendRung(rung: Rung, base: ExperimentConfig, surrogate: string, seed: number, count: number, degreeCap: number | null): void {
-  const config = configAtN(base, rung.n);
-  const spec = parseSurrogate(surrogate);
-  for (let i = 0; i < count; i++) {
-    // Seeds are spread per rung so rungs never share draws: seed + 100003·rung index + trial.
-    const trialSeed = seed + rung.trials.length;
-    rung.trials.push(runTrial({ config, seed: trialSeed, surrogates: [spec], degreeCap }));
-  }
 }

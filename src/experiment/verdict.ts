@@ -1,7 +1,6 @@
-// The decision procedure: never a bare boolean. Along a ladder of n, the paired relative gap
-// of each error gets a 95% interval; the claim is judged at the largest n against a derived
-// tolerance, a trend in n is fitted, and trials are added until the verdict is decided or the
-// budget is spent.
+// A surrogate claim for the ladder engine (engine.ts): one trial at size n is a paired run of
+// the network and the surrogate on the same draws, its quantities the relative gaps of the
+// generalisation and training errors, judged against this tolerance policy.
 //
 // Tolerance at size n (relative gap of an error):
 //   tol(n) = floor + finite(n),  floor = 1e-6,  finite(n) = τ·√(n_ref/n).
@@ -13,12 +12,21 @@
 //   √(n_ref/n). Its size τ at n_ref = 200 is the resolution the claims are meant to have: docs/model.md §6
 //   separates "within a few percent" (the right surrogate) from "off by tens of percent" (the
 //   wrong one), so τ = 5% — a gap must be at most 5% at n = 200, 3.5% at 400, 2.5% at 800.
-// - the k·standard-error term is the 95% interval itself: agreement needs the whole interval
-//   inside ±tol(n), disagreement needs it wholly outside.
+// - the k·standard-error term is the interval itself (k = the Student quantile at the look's
+//   level, sequential.ts): agreement needs the whole interval inside ±tol(n), disagreement needs
+//   it wholly outside — at the largest n and for the limit as n → ∞ (engine.ts).
+// The false-alarm rate this policy gives is measured over generated configurations
+// (properties/theorems/theorems.check.test.ts, docs/findings.md §8) and on synthetic gaps
+// (properties/experiment/engine.test.ts); change τ only with such a measurement.
 import type { ExperimentConfig } from '../data/config.ts';
-import { extendRung, gapOf, type GapSummary, type Rung, summariseGaps, t95 } from './ladder.ts';
+import { parseSurrogate } from '../surrogates/index.ts';
+import { type Budget, type Decision, type LadderSpec, runLadder } from './engine.ts';
+import { configAtN, gapOf } from './ladder.ts';
+import { runTrial, type TrialResult } from './trial.ts';
 
-export type Verdict = 'agree' | 'disagree' | 'inconclusive';
+export type { Decision, DecidingRule, RungReport, Verdict } from './engine.ts';
+export { formatInterval as formatGap, MIN_DECISIVE_TRIALS } from './engine.ts';
+export type { Trend } from './sequential.ts';
 
 export interface TolerancePolicy {
   floor: number;
@@ -34,69 +42,7 @@ export function toleranceAt(n: number, p: TolerancePolicy): number {
 }
 
 export function describeTolerance(p: TolerancePolicy): string {
-  return `tol(n) = ${p.floor} (numerical floor) + ${p.finiteSize}·√(${p.nRef}/n) (finite-size allowance, O(n^-1/2)); agreement needs the 95% interval of the paired relative gap inside ±tol(n) at the largest n, disagreement needs it wholly outside`;
-}
-
-export interface RungReport {
-  n: number;
-  trials: number;
-  relGap: GapSummary;
-  relGapTrain: GapSummary;
-  tolerance: number;
-}
-
-export interface Trend {
-  /** Slope of the generalisation gap against log n, with a 95% interval. */
-  slope: number;
-  lo: number;
-  hi: number;
-  /** The fitted gap at log n = 0, so that gap(n) = intercept + slope·log n can be drawn. */
-  intercept: number;
-}
-
-export interface Decision {
-  verdict: Verdict;
-  reasons: string[];
-  ladder: RungReport[];
-  trend: Trend | null;
-  tolerance: string;
-}
-
-/** Weighted least squares of gap means against log n (weights 1/se²). */
-export function fitTrend(points: { n: number; gap: GapSummary }[]): Trend | null {
-  const usable = points.filter((p) => Number.isFinite(p.gap.se) && p.gap.se > 0);
-  if (usable.length < 2) return null;
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of usable) {
-    const w = 1 / p.gap.se ** 2;
-    const x = Math.log(p.n);
-    sw += w;
-    sx += w * x;
-    sy += w * p.gap.mean;
-    sxx += w * x * x;
-    sxy += w * x * p.gap.mean;
-  }
-  const det = sw * sxx - sx * sx;
-  if (!(det > 0)) return null;
-  const slope = (sw * sxy - sx * sy) / det;
-  const seSlope = Math.sqrt(sw / det);
-  const z = usable.length > 2 ? t95(usable.length - 2) : 1.96;
-  return { slope, lo: slope - z * seSlope, hi: slope + z * seSlope, intercept: (sy - slope * sx) / sw };
-}
-
-function judge(gap: GapSummary, tol: number): Verdict {
-  // A gap that is not a finite number means the surrogate's error overflowed or is NaN in some
-  // trial (the network's errors are checked finite in runTrial): a numerical failure of the
-  // surrogate, which docs/model.md §6 wants reported as a disagreement with its diagnosis.
-  if (!Number.isFinite(gap.mean)) return 'disagree';
-  if (!Number.isFinite(gap.se)) return 'inconclusive';
-  if (gap.lo >= -tol && gap.hi <= tol) return 'agree';
-  if (gap.lo > tol || gap.hi < -tol) return 'disagree';
-  return 'inconclusive';
+  return `tol(n) = ${p.floor} (numerical floor) + ${p.finiteSize}·√(${p.nRef}/n) (finite-size allowance, O(n^-1/2)), judged at the largest n: agreement needs the interval of the paired relative gap inside ±tol and its limit as n → ∞ (fit g∞ + c·n^-1/2) inside too, or consistent (estimate inside, interval no wider than ±2·tol); disagreement needs either interval wholly outside; intervals at level 1 − 0.05/(j(j+1)) at look j stay valid under optional stopping`;
 }
 
 export interface CheckOptions {
@@ -104,90 +50,32 @@ export interface CheckOptions {
   surrogate: string;
   ladder: number[];
   seed: number;
-  /** Trials per rung to start with (≥ 2 so that a standard error exists). */
-  initialTrials: number;
-  /** Most trials at the largest rung. */
-  maxTrials: number;
-  /**
-   * Fewest trials at the largest rung behind a decisive verdict (default 6, capped by maxTrials).
-   * The t-interval accounts for an uncertain spread, but a verdict from three trials rests on a
-   * spread estimated with two degrees of freedom: in gaussian-equivalence at n = 800 (trial SD
-   * ≈ 2.9%) three trials happened to lie within 0.3% of each other and gave a tight interval and a
-   * false 'disagree' (docs/findings.md). P(s < 0.11·σ) is 1.1% with two degrees of freedom and
-   * below 1e-4 with five, so six trials make such a fluke negligible at a modest cost.
-   */
-  minDecisiveTrials?: number;
+  budget: Budget;
   degreeCap: number | null;
   tolerance?: TolerancePolicy;
+  clock?: () => number;
   onProgress?: (message: string) => void;
 }
 
-export function report(rungs: Rung[], surrogate: string, p: TolerancePolicy): RungReport[] {
-  return rungs.map((r) => ({
-    n: r.n,
-    trials: r.trials.length,
-    relGap: summariseGaps(r.trials.map((t) => gapOf(t, surrogate, 'gen'))),
-    relGapTrain: summariseGaps(r.trials.map((t) => gapOf(t, surrogate, 'train'))),
-    tolerance: toleranceAt(r.n, p),
-  }));
-}
-
-/** "1.23% [0.50%, 1.96%]", or "not a finite number" rather than a NaN. */
-export function formatGap(g: GapSummary): string {
-  if (!Number.isFinite(g.mean)) return 'not a finite number';
-  return `${(100 * g.mean).toFixed(2)}% [${(100 * g.lo).toFixed(2)}%, ${(100 * g.hi).toFixed(2)}%]`;
-}
-
-/** The verdict at one rung: both errors' intervals judged against the rung's tolerance. */
-export function verdictOf(top: RungReport): { verdict: Verdict; reasons: string[] } {
-  const gen = judge(top.relGap, top.tolerance);
-  const train = judge(top.relGapTrain, top.tolerance);
-  const pct = (g: GapSummary) =>
-    Number.isFinite(g.mean) ? formatGap(g) : `${formatGap(g)} (the surrogate’s error overflowed or is NaN in at least one trial: a numerical failure)`;
-  const reasons = [
-    `n = ${top.n}, ${top.trials} paired trials: generalisation gap ${pct(top.relGap)} → ${gen}; training gap ${pct(top.relGapTrain)} → ${train}; tolerance ±${(100 * top.tolerance).toFixed(2)}%`,
-  ];
-  const verdict: Verdict = gen === 'disagree' || train === 'disagree' ? 'disagree' : gen === 'agree' && train === 'agree' ? 'agree' : 'inconclusive';
-  return { verdict, reasons };
-}
-
-/** Fewest trials at the largest rung behind agree/disagree (see CheckOptions.minDecisiveTrials). */
-export const MIN_DECISIVE_TRIALS = 6;
-
-/** Run the ladder and decide, adding trials at the largest rung while undecided. */
-export function checkClaim(opts: CheckOptions): Decision {
+/** What a surrogate claim measures: the paired relative gaps of both errors. */
+export function surrogateClaimSpec(opts: Pick<CheckOptions, 'config' | 'surrogate' | 'degreeCap' | 'tolerance'>): LadderSpec<TrialResult> {
   const p = opts.tolerance ?? DEFAULT_TOLERANCE;
-  const rungs: Rung[] = opts.ladder.map((n) => ({ n, trials: [] }));
-  rungs.forEach((rung, i) => {
-    opts.onProgress?.(`n = ${rung.n}: ${opts.initialTrials} trials`);
-    extendRung(rung, opts.config, opts.surrogate, opts.seed + 100_003 * i, opts.initialTrials, opts.degreeCap);
-  });
-  const top = rungs[rungs.length - 1];
-  let ladder = report(rungs, opts.surrogate, p);
-  let decided = verdictOf(ladder[ladder.length - 1]);
-  const minDecisive = Math.min(opts.minDecisiveTrials ?? MIN_DECISIVE_TRIALS, opts.maxTrials);
-  const undecided = () => decided.verdict === 'inconclusive' || top.trials.length < minDecisive;
-  while (undecided() && top.trials.length < opts.maxTrials) {
-    const more = Math.min(opts.maxTrials - top.trials.length, Math.max(1, top.trials.length));
-    opts.onProgress?.(`n = ${top.n}: ${decided.verdict === 'inconclusive' ? 'undecided' : `${decided.verdict} on ${top.trials.length} trials, confirming`}, ${more} more trials`);
-    extendRung(top, opts.config, opts.surrogate, opts.seed + 100_003 * (rungs.length - 1), more, opts.degreeCap);
-    ladder = report(rungs, opts.surrogate, p);
-    decided = verdictOf(ladder[ladder.length - 1]);
-  }
-  const trend = fitTrend(ladder.map((r) => ({ n: r.n, gap: r.relGap })));
-  const reasons = [...decided.reasons];
-  const failures = top.trials.filter((t) => t.surrogates[opts.surrogate]?.failure);
-  if (failures.length > 0) {
-    reasons.push(`${failures.length} of ${top.trials.length} trials at n = ${top.n}: ${failures[0].surrogates[opts.surrogate].failure} (seed ${failures[0].seed})`);
-  }
-  if (trend) {
-    const dir = trend.hi < 0 ? 'decreasing' : trend.lo > 0 ? 'increasing' : 'no significant trend';
-    reasons.push(`trend of the generalisation gap in log n: slope ${trend.slope.toFixed(4)} [${trend.lo.toFixed(4)}, ${trend.hi.toFixed(4)}] (${dir})`);
-  }
-  if (decided.verdict === 'inconclusive') reasons.push(`budget of ${opts.maxTrials} trials at n = ${top.n} spent without a decision`);
-  else if (top.trials.length < minDecisive) {
-    // Only reachable when maxTrials < 6: say the verdict rests on few trials rather than hide it.
-    reasons.push(`decided on ${top.trials.length} trials, fewer than the ${minDecisive} a verdict should rest on`);
-  }
-  return { verdict: decided.verdict, reasons, ladder, trend, tolerance: describeTolerance(p) };
+  const spec = parseSurrogate(opts.surrogate);
+  return {
+    quantities: ['gen', 'train'],
+    rule: 'within',
+    measure: (n, seed) => runTrial({ config: configAtN(opts.config, n), seed, surrogates: [spec], degreeCap: opts.degreeCap }),
+    value: (t, q) => gapOf(t, opts.surrogate, q as 'gen' | 'train'),
+    tolerance: (n) => toleranceAt(n, p),
+    describeTolerance: describeTolerance(p),
+    failure: (t) => {
+      const f = t.surrogates[opts.surrogate]?.failure;
+      return f ? `${f} (seed ${t.seed})` : undefined;
+    },
+  };
+}
+
+/** Run the ladder of a surrogate claim and decide. */
+export function checkClaim(opts: CheckOptions): Decision {
+  return runLadder(surrogateClaimSpec(opts), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress });
 }
