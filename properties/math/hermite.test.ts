@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   degreeRule,
+  gaussHermiteRule,
   gaussianExpectation,
+  gaussianHermiteProjections,
   hermite,
   hermiteCoefficients,
   hermiteNoiseScale,
@@ -178,3 +180,32 @@ describe('degree rule', () => {
     for (const b of [-0.1, 1.01, Number.NaN, Infinity]) expect(() => degreeRule(b)).toThrow(/beta/);
   });
 });
+
+describe('Gauss–Hermite rules and one-pass projections (used by the exact generalisation error)', () => {
+  it('the N-point rule integrates ζ^p exactly for p ≤ 2N − 1 (E ζ^{2q} = (2q − 1)!!)', () => {
+    for (const N of [1, 2, 4, 8, 16]) {
+      const { nodes, weights } = gaussHermiteRule(N);
+      for (let p = 0; p <= 2 * N - 1; p++) {
+        const got = nodes.reduce((acc, z, q) => acc + weights[q] * z ** p, 0);
+        let exact = p % 2 === 1 ? 0 : 1;
+        for (let i = p - 1; i > 1 && p % 2 === 0; i -= 2) exact *= i;
+        // Round-off (eigen-solver and summation): 1e-12 of the sum of the terms' magnitudes.
+        const scale = nodes.reduce((acc, z, q) => acc + weights[q] * Math.abs(z) ** p, 0);
+        expect(Math.abs(got - exact)).toBeLessThanOrEqual(1e-12 * Math.max(1, scale));
+      }
+    }
+    expect(() => gaussHermiteRule(0)).toThrow(RangeError);
+  });
+
+  it('one-pass projections equal the separate integrals E[f(ζ)He_l(ζ)] (same panels, so to round-off)', () => {
+    for (const [f, breaks] of [[Math.tanh, []], [(z: number) => Math.max(0, z - 0.3), [0.3]]] as const) {
+      const all = gaussianHermiteProjections(f, 20, breaks);
+      for (let l = 0; l <= 20; l++) {
+        const one = gaussianExpectation((z) => f(z) * hermite(l, z), breaks);
+        // He_20 reaches ~1e9 at the panels' edges, so round-off scales with √(l!); 1e-12·√(l!).
+        expect(Math.abs(all[l] - one)).toBeLessThanOrEqual(1e-12 * Math.sqrt(factorial(l)));
+      }
+    }
+  });
+});
+

@@ -49,6 +49,7 @@ export function runOnArrays(a: GivenArrays, act: ActivationName, lambda: number,
     nn: scored[0].errors,
     surrogates: {},
     baseline: { halfVarY },
+    genSource: 'test set',
     scalings: { theta: NaN, eta: step, step, trace: NaN, b: NaN },
   };
 }

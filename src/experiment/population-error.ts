@@ -139,3 +139,4 @@ export function trialWithPopulationGen(config: ExperimentConfig, seed: number): 
   }
   return { trial: run.result, population, Fhat, mixture };
 }
+

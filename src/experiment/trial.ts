@@ -9,7 +9,8 @@ import { networkFeatureMap, type TrialContext } from '../model/features.ts';
 import type { RidgeFit } from '../model/ridge.ts';
 import { buildFeatureMap, type SurrogateSpec } from '../surrogates/index.ts';
 import { gradientSpikeLemma, type LemmaResult } from './lemma.ts';
-import { type BlockSource, drawRidgeSet, drawTrial, fitAndScore, type ModelErrors, takeStep, testSetOf, type TrialDraw } from './stages.ts';
+import { mixturePopulationGen } from './mixture-population.ts';
+import { type BlockSource, drawRidgeSet, drawTrial, fitReadouts, type ModelErrors, type ScoredModel, scoreReadouts, takeStep, testSetOf, type TrialDraw } from './stages.ts';
 
 export { arraySource, type BlockSource, fitAndScore, type ModelErrors, samplerSource } from './stages.ts';
 
@@ -41,6 +42,8 @@ export interface TrialResult {
   baseline: { halfVarY: number };
   /** θ and η used, the multiplier of G actually applied, and the Hermite scale b. */
   scalings: { theta: number; eta: number; step: number; trace: number; b: number };
+  /** Where the generalisation errors come from: the exact expectation, or the test set. */
+  genSource: 'population' | 'test set';
   /** The gradient-spike decomposition (with --lemma). */
   lemma?: LemmaResult;
   arrays?: TrialArrays;
@@ -55,6 +58,13 @@ export interface TrialOptions {
   keepArrays?: boolean;
   /** Measure the gradient-spike lemma's ‖Δ‖/‖uvᵀ‖. */
   lemma?: boolean;
+  /**
+   * Compute every model's generalisation error exactly over the input distribution instead of on
+   * the test set, where every model's features allow it (regression, centred components; see
+   * mixture-population.ts). Otherwise, and always for classification (whose 0-1 error needs
+   * samples), every model is scored on the same test set.
+   */
+  exactGen?: boolean;
 }
 
 /** A test source that also keeps every block, so the whole test set can be saved. */
@@ -117,17 +127,27 @@ export function simulateTrial(opts: TrialOptions): TrialRun {
 
   const maps = [networkFeatureMap(draw.act), ...opts.surrogates.map((s) => buildFeatureMap(s, ctx, opts.degreeCap))];
   const kept: SampleBlock[] = [];
-  let test = testSetOf(draw);
-  if (opts.keepArrays) test = keepingSource(test, kept);
-  const { scored, halfVarY } = fitAndScore(
-    maps,
-    ctx.Fhat,
-    ridgeSet,
-    test,
-    config.lambda,
-    config.task === 'classification',
-    (name, set) => streams.surrogate.child(name).child(set),
-  );
+  const noiseFor = (name: string, set: 'ridge' | 'test') => streams.surrogate.child(name).child(set);
+  const fits = fitReadouts(maps, ctx.Fhat, ridgeSet, config.lambda, noiseFor);
+  const population =
+    opts.exactGen && !opts.keepArrays && config.task === 'regression'
+      ? mixturePopulationGen(ctx.Fhat, maps.flatMap((m, i) => { const f = fits[i]; return typeof f === 'string' ? [] : [{ law: m.law, w: f.w }]; }), mixture, config)
+      : null;
+  let scored: ScoredModel[];
+  let halfVarY: number;
+  if (population) {
+    const gens = [...population.gen];
+    scored = maps.map((map, i): ScoredModel => {
+      const fit = fits[i];
+      if (typeof fit === 'string') return { map, errors: { train: Number.NaN, gen: Number.NaN }, failure: fit };
+      return { map, errors: { train: fit.train, gen: gens.shift() as number }, fit };
+    });
+    halfVarY = population.halfVarY;
+  } else {
+    let test = testSetOf(draw);
+    if (opts.keepArrays) test = keepingSource(test, kept);
+    ({ scored, halfVarY } = scoreReadouts(maps, fits, ctx.Fhat, ridgeSet, test, config.task === 'classification', noiseFor));
+  }
 
   // The network is the reference every claim is measured against: a non-finite error there is
   // a failure of the simulation itself (an ill-posed configuration), never a result to report.
@@ -143,6 +163,7 @@ export function simulateTrial(opts: TrialOptions): TrialRun {
     nn: scored[0].errors,
     surrogates,
     baseline: { halfVarY },
+    genSource: population ? 'population' : 'test set',
     scalings: {
       theta: mixture.thetaScale,
       eta: mixture.eta,

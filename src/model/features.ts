@@ -7,6 +7,7 @@ import type { MixtureStructure } from '../data/mixture.ts';
 import type { SampleBlock } from '../data/sampler.ts';
 import type { Stream } from '../random/stream.ts';
 import type { Activation } from '../math/activations.ts';
+import { gaussianExpectation, gaussianHermiteProjections, hermiteCoefficients } from '../math/hermite/index.ts';
 import { applyActivation } from './network.ts';
 
 /** What a surrogate may look at once the first layer has taken its step. */
@@ -37,6 +38,60 @@ export interface FeatureMap {
   features(block: SampleBlock, pre: Matrix, noise: Stream): Matrix;
   /** Facts worth reporting about the map (degree, scale b, noise level …). */
   readonly info: Record<string, number | string>;
+  /** How one feature behaves on a centred Gaussian preactivation, when the map is that simple (for the exact generalisation error). */
+  readonly law?: FeatureLaw;
+}
+
+/**
+ * A feature φ applied to one preactivation u ~ N(0, s²) (plus, for surrogates, independent
+ * noise): what the exact generalisation error over Gaussian inputs needs
+ * (src/experiment/population-error.ts). By Mehler's formula, for jointly Gaussian centred (u, v)
+ * of correlation ρ, E[φ(u)φ(v)] = Σ_l a_l(s_u)a_l(s_v)ρ^l/l! with a_l(s) = E[φ(sζ)He_l(ζ)].
+ */
+export interface FeatureLaw {
+  /** a_l(s) for l ≤ L, and the diagonal E[φ(sζ)²] + noise variance. */
+  coefficients(s: number, L: number): { a: Float64Array; diagonal: number };
+  /** The expansion ends at this degree (a polynomial feature), or null. */
+  degree: number | null;
+  /** E[φ(u)φ(v)] in closed form for centred Gaussians of standard deviations su, sv and covariance c, when known. */
+  pair?: (su: number, sv: number, c: number) => number;
+}
+
+/**
+ * Closed forms of E[σ(u)σ(v)]: ReLU's arc-cosine kernel (su·sv/2π)(√(1−ρ²) + ρ(π − arccos ρ)),
+ * erf's (2/π)·arcsin(2c/√((1+2su²)(1+2sv²))), and the linear c.
+ */
+function closedPairKernel(act: Activation): FeatureLaw['pair'] {
+  switch (act.name) {
+    case 'relu':
+      return (su, sv, c) => {
+        const rho = Math.max(-1, Math.min(1, c / (su * sv)));
+        return ((su * sv) / (2 * Math.PI)) * (Math.sqrt(1 - rho * rho) + rho * (Math.PI - Math.acos(rho)));
+      };
+    case 'erf':
+      return (su, sv, c) => (2 / Math.PI) * Math.asin((2 * c) / Math.sqrt((1 + 2 * su * su) * (1 + 2 * sv * sv)));
+    case 'linear':
+      return (_su, _sv, c) => c;
+    default:
+      return undefined;
+  }
+}
+
+/** The network's feature σ on a Gaussian preactivation. */
+export function activationLaw(act: Activation): FeatureLaw {
+  return {
+    coefficients(s, L) {
+      // ReLU and linear in closed form; otherwise all projections in one pass over the nodes.
+      if (act.name === 'relu' || act.name === 'linear') {
+        const { h, secondMoment } = hermiteCoefficients(act, s, L);
+        return { a: h, diagonal: secondMoment };
+      }
+      const breaks = act.kinks.map((k) => k / s);
+      return { a: gaussianHermiteProjections((z) => act.f(s * z), L, breaks), diagonal: gaussianExpectation((z) => act.f(s * z) ** 2, breaks) };
+    },
+    degree: act.name === 'linear' ? 1 : null,
+    pair: closedPairKernel(act),
+  };
 }
 
 /** The network itself: σ(F̂x). */
@@ -45,5 +100,6 @@ export function networkFeatureMap(act: Activation): FeatureMap {
     name: 'nn',
     features: (_block, pre) => applyActivation(pre, act.f),
     info: { act: act.name },
+    law: activationLaw(act),
   };
 }

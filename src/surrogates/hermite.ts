@@ -1,6 +1,6 @@
 // The Hermite model of docs/model.md §4: σ̂_l(x) = Σ_{j<l} (h_j/j!) He_j(x/b) + h*_l z, with a fresh
 // z ~ N(0,1) for every (sample, neuron) entry. Named by degree D = l − 1.
-import { hermiteCoefficients, hermiteNoiseScale, hermiteSeries, normalisedCoefficients } from '../math/hermite/index.ts';
+import { gaussHermiteRule, hermite, hermiteCoefficients, hermiteNoiseScale, hermiteSeries, normalisedCoefficients } from '../math/hermite/index.ts';
 import { type Matrix, zeros } from '../linalg/matrix.ts';
 import { ConfigError } from '../data/config.ts';
 import { applyDegreeCap, degreeRule } from '../math/hermite/index.ts';
@@ -68,9 +68,23 @@ export function hermiteFeatureMap(ctx: TrialContext, name: string, opts: Hermite
   const coefficients = normalisedCoefficients(h);
   const noiseScale = opts.noNoise ? 0 : hermiteNoiseScale(h, secondMoment, opts.degree + 1);
   const invB = 1 / b;
+  const poly = (u: number): number => hermiteSeries(coefficients, u * invB);
   return {
     name,
     info: { degree: opts.degree, b, noiseScale },
+    // A polynomial of degree D plus independent noise: its Mehler expansion ends at D, so the
+    // exact generalisation error needs no truncation.
+    law: {
+      degree: opts.degree,
+      coefficients(s, L) {
+        // Products of degree ≤ 2D: the (D+1)-point Gauss–Hermite rule is exact.
+        const { nodes, weights } = gaussHermiteRule(opts.degree + 1);
+        const values = nodes.map((z) => poly(s * z));
+        const expect = (f: (value: number, z: number) => number): number => values.reduce((acc, v, q) => acc + weights[q] * f(v, nodes[q]), 0);
+        const a = Float64Array.from({ length: Math.min(L, opts.degree) + 1 }, (_, l) => expect((v, z) => v * hermite(l, z)));
+        return { a, diagonal: expect((v) => v * v) + noiseScale * noiseScale };
+      },
+    },
     features(_block, pre: Matrix, noise) {
       const out = zeros(pre.rows, pre.cols);
       const o = out.data;

@@ -6,6 +6,8 @@
 // Gauss–Legendre on smooth pieces converges exponentially. Panels are 1 wide near the centre,
 // where He_j(ζ)φ(ζ) oscillates, which keeps degree-20 Hermite products exact.
 
+import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+
 const ORDER = 24;
 const HALF_WIDTH = 14;
 const PANEL = 1;
@@ -71,4 +73,57 @@ export function gaussianExpectation(f: (z: number) => number, breakpoints: reado
   let sum = 0;
   for (let i = 0; i + 1 < edges.length; i++) sum += panel(f, edges[i], edges[i + 1]);
   return sum;
+}
+
+/**
+ * All projections E[f(ζ)He_l(ζ)], l = 0..L, in one pass over the same panels as
+ * gaussianExpectation: f is evaluated once per node and He_0..He_L by their recurrence
+ * (He_{l+1} = ζHe_l − lHe_{l−1}), instead of L + 1 separate integrals.
+ */
+export function gaussianHermiteProjections(f: (z: number) => number, maxDegree: number, breakpoints: readonly number[] = []): Float64Array {
+  const edges = breakpoints.length === 0 ? DEFAULT_EDGES : panelEdges(breakpoints);
+  const out = new Float64Array(maxDegree + 1);
+  for (let e = 0; e + 1 < edges.length; e++) {
+    const mid = (edges[e] + edges[e + 1]) / 2;
+    const half = (edges[e + 1] - edges[e]) / 2;
+    for (let i = 0; i < ORDER; i++) {
+      const z = mid + half * RULE.nodes[i];
+      const wf = RULE.weights[i] * f(z) * Math.exp(-0.5 * z * z) * half * INV_SQRT_2PI;
+      let prev = 1;
+      let cur = z;
+      out[0] += wf;
+      if (maxDegree >= 1) out[1] += wf * z;
+      for (let l = 1; l < maxDegree; l++) {
+        const next = z * cur - l * prev;
+        prev = cur;
+        cur = next;
+        out[l + 1] += wf * cur;
+      }
+    }
+  }
+  return out;
+}
+
+const HERMITE_RULES = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
+
+/**
+ * The N-point Gauss–Hermite rule for E_{ζ~N(0,1)}: exact for polynomials of degree ≤ 2N − 1, so a
+ * product of polynomials costs N evaluations instead of gaussianExpectation's 672. Golub–Welsch:
+ * the nodes are the eigenvalues of the Jacobi matrix of the probabilists' Hermite recurrence
+ * (zero diagonal, off-diagonal √i), the weights the squared first components of its eigenvectors.
+ */
+export function gaussHermiteRule(points: number): { nodes: Float64Array; weights: Float64Array } {
+  if (!(Number.isInteger(points) && points >= 1 && points <= 64)) throw new RangeError(`Gauss–Hermite points must be an integer in [1, 64], got ${points}`);
+  const cached = HERMITE_RULES.get(points);
+  if (cached) return cached;
+  const J = MlMatrix.zeros(points, points);
+  for (let i = 1; i < points; i++) {
+    J.set(i, i - 1, Math.sqrt(i));
+    J.set(i - 1, i, Math.sqrt(i));
+  }
+  const evd = new EigenvalueDecomposition(J, { assumeSymmetric: true });
+  const V = evd.eigenvectorMatrix;
+  const rule = { nodes: Float64Array.from(evd.realEigenvalues), weights: Float64Array.from({ length: points }, (_, j) => V.get(0, j) ** 2) };
+  HERMITE_RULES.set(points, rule);
+  return rule;
 }
