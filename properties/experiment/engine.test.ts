@@ -101,7 +101,7 @@ describe('the within rule', () => {
     const d = runLadder(syntheticClaim(0.05 * Math.sqrt(0.5), 0, 0.05), { ladder, seed: 2, budget: { seconds: Infinity, initialTrials: 4, maxTrials: 16 } });
     expect(d.verdict).toBe('inconclusive');
     expect(d.rule).toBe('none');
-    expect(d.reasons.join('\n')).toContain('trial cap of 16');
+    expect(d.reasons.join('\n')).toContain('trial cap reached (256, 64, 16');
   });
 });
 

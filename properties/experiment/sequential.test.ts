@@ -105,3 +105,19 @@ describe('the trend in log n', () => {
     expect(fitTrend([{ n: 200, mean: 0, se: Infinity }, { n: 400, mean: 0, se: 0.01 }])).toBeNull();
   });
 });
+
+describe('degrees of freedom of the fits (Welch–Satterthwaite)', () => {
+  it('with trial counts the interval is a Student one; a rung with few trials widens it only as much as it weighs', () => {
+    const pts = [100, 200, 400].map((n) => ({ n, mean: 0.01, se: 0.01 }));
+    const normal = fitLimit(pts, 1)!;
+    const many = fitLimit(pts.map((p) => ({ ...p, trials: 1000 })), 1)!;
+    const fewEverywhere = fitLimit(pts.map((p) => ({ ...p, trials: 4 })), 1)!;
+    expect(many.hi - many.lo).toBeGreaterThan(normal.hi - normal.lo);
+    expect((many.hi - many.lo) / (normal.hi - normal.lo)).toBeLessThan(1.01);
+    expect(fewEverywhere.hi - fewEverywhere.lo).toBeGreaterThan(1.2 * (many.hi - many.lo));
+    // A nearly weightless rung with 3 trials barely moves the interval.
+    const light = fitLimit([{ n: 100, mean: 0.01, se: 0.001, trials: 1000 }, { n: 200, mean: 0.01, se: 10, trials: 3 }, { n: 400, mean: 0.01, se: 0.001, trials: 1000 }], 1)!;
+    const without = fitLimit([{ n: 100, mean: 0.01, se: 0.001, trials: 1000 }, { n: 400, mean: 0.01, se: 0.001, trials: 1000 }], 1)!;
+    expect((light.hi - light.lo) / (without.hi - without.lo)).toBeLessThan(1.01);
+  });
+});

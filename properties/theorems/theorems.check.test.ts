@@ -8,13 +8,15 @@ import { betaInDegree, configArbitrary } from '../../theorems/arbitraries.ts';
 import { THEOREMS, theoremById } from '../../theorems/index.ts';
 import { runCheck, TIERS, type Tier } from '../../theorems/run.ts';
 import { degreeRule } from '../../src/math/hermite/index.ts';
+import { validateConfig } from '../../src/data/config.ts';
+import { estimate } from '../../src/experiment/stats.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { DEFAULT_TOLERANCE, toleranceAt } from '../../src/experiment/verdict.ts';
+import { parseSurrogate } from '../../src/surrogates/index.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 /** Quick tier: two rungs keep one check to a few seconds on one core. */
 const LADDER = tier === 'quick' ? [100, 200] : undefined;
-/** Generated checks in the quick tier climb to n = 400: at n = 200 eight trials rarely shrink an
- *  interval inside the ±5% tolerance, so the measured power said more about the ladder than the checker. */
-const GENERATED_LADDER = tier === 'quick' ? [200, 400] : undefined;
 
 describe(`negative controls are rejected (${tier} tier)`, () => {
   for (const t of THEOREMS) {
@@ -38,52 +40,62 @@ describe('generated configurations', () => {
     fc.assert(fc.property(betaInDegree(6), (b) => degreeRule(b).status === 'inside'));
   });
 
-  it('power and false-alarm rate of the checker (printed); a false alarm fails the property and shrinks', () => {
-    // True claims: the conditional Gaussian model on generated configurations.
-    // Negative controls: the unconditional model with a spike-aligned target and α = 0, where
-    // spikes are strong. Each run is one paired check; counts are printed with their runs.
-    const cget = theoremById('conditional-gaussian-equivalence')!;
-    // About 1.3 s per run in the quick tier with the native backend (ladder 200, 400), about
-    // 7 s in the standard tier (40 runs: 5 minutes). The stress tier runs until its time budget
-    // (ONESTEP_BUDGET_MINUTES, default 45) is spent, then stops starting runs and prints how many ran.
-    const runs = tier === 'quick' ? 20 : tier === 'standard' ? 40 : 10_000;
-    const budgetMinutes = Number(process.env.ONESTEP_BUDGET_MINUTES ?? (tier === 'stress' ? 45 : 60));
+  it('power and false-alarm rate of the checker on generated configurations (printed, with the seeds to replay)', () => {
+    // True claims: the Hermite theorem at the rule's degree on generated configurations (their β
+    // lies inside a degree interval by construction, so its hypotheses hold). Controls: the linear
+    // model (hermite:1) where spikes are strong and the target lies in them (α = 0, β = 0.9). Power
+    // counts only controls whose true gap exceeds twice the tolerance, the truth measured on 8
+    // independent seeds (its mean minus 2 SE beyond 2·tol): the checker is not blamed for missing
+    // a control that happens to be close. Trial caps, not seconds, bound each check, so the run
+    // replays on any machine. Quick tier: 12 configurations (ladder 100, 200, 400, at most 16 trials
+    // at n = 400); stress: ≥ 100 (ONESTEP_BUDGET_MINUTES bounds the run, default 60).
+    const hermite = theoremById('hermite-equivalence')!;
+    const runs = tier === 'quick' ? 12 : tier === 'standard' ? 40 : 120;
+    const maxTrials = tier === 'quick' ? 16 : 48;
+    const budgetMinutes = Number(process.env.ONESTEP_BUDGET_MINUTES ?? 60);
     if (!(budgetMinutes > 0)) throw new Error(`ONESTEP_BUDGET_MINUTES: '${process.env.ONESTEP_BUDGET_MINUTES}' is not allowed (minutes > 0)`);
+    const ladder = [100, 200, 400];
+    const budget = { seconds: Infinity, maxTrials };
     let falseAlarms = 0;
     let trueRuns = 0;
     let rejections = 0;
+    let farControls = 0;
     let controlRuns = 0;
+    const misses: string[] = [];
+    const replay = (id: string, seed: number, config: object, surrogate?: string) =>
+      `onestep check --theorem ${id} --tier ${tier} --ladder ${ladder.join(',')} --budget none --max-trials ${maxTrials} --seed ${seed}${surrogate ? ` --surrogate ${surrogate}` : ''} --config <(echo '${JSON.stringify(config)}')`;
     fc.assert(
       fc.property(configArbitrary({ cheap: true }), fc.noShrink(fc.nat(1_000_000)), (config, seed) => {
-        const truth = runCheck({ theorem: cget, config, tier, seed, ladder: GENERATED_LADDER });
+        const truth = runCheck({ theorem: hermite, config, tier, seed, ladder, budget });
         trueRuns++;
         if (truth.verdict === 'disagree') {
-          // A true claim rejected: print the command that replays this very check, then fail
-          // the property so that fast-check shrinks the configuration (each shrink step re-runs
-          // the check; the shrunk one is printed by fast-check with its seed and path).
           falseAlarms++;
-          const ladder = (GENERATED_LADDER ?? TIERS[tier].ladder).join(',');
-          console.log(`finding: onestep check --theorem ${cget.id} --tier ${tier} --ladder ${ladder} --seed ${seed} --config <(echo '${JSON.stringify(config)}')`);
-          return false;
+          misses.push(`false alarm: ${replay(hermite.id, seed, config)} — ${truth.reasons[0]}`);
         }
-        // The control's regime: strong spikes (α = 0, β = 0.9) and a regression target in them.
         const controlConfig = { ...config, target: 'spike' as const, task: 'regression' as const, alpha: 0, beta: 0.9 };
-        const control = runCheck({ theorem: cget, config: controlConfig, surrogate: 'get', tier, seed, ladder: GENERATED_LADDER });
+        const control = runCheck({ theorem: hermite, config: controlConfig, surrogate: 'hermite:1', tier, seed, ladder, budget });
         controlRuns++;
-        if (control.verdict === 'disagree') rejections++;
-        else console.log(`control not rejected (${control.verdict}): ${JSON.stringify(controlConfig)} — ${control.reasons[0]}`);
+        // The control's true gap at n = 400 from 8 seeds the check never used.
+        const gaps = Array.from({ length: 8 }, (_, t) => {
+          const r = runTrial({ config: validateConfig({ ...controlConfig, n: 400 }), seed: 9_000_000 + seed + t, surrogates: [parseSurrogate('hermite:1')], degreeCap: 6, exactGen: true });
+          return (r.surrogates['hermite:1'].gen - r.nn.gen) / r.nn.gen;
+        });
+        const e = estimate(gaps);
+        const far = Math.abs(e.mean) - 2 * (e.se ?? Infinity) > 2 * toleranceAt(400, DEFAULT_TOLERANCE);
+        if (far) farControls++;
+        if (control.verdict === 'disagree') {
+          if (far) rejections++;
+        } else if (far) misses.push(`control missed (${control.verdict}; true gap ${(100 * e.mean).toFixed(1)}% ± ${(100 * (e.se ?? NaN)).toFixed(1)}%): ${replay(hermite.id, seed, controlConfig, 'hermite:1')} — ${control.reasons[0]}`);
         return true;
       }),
       tier === 'quick' ? { numRuns: runs } : { numRuns: runs, interruptAfterTimeLimit: budgetMinutes * 60_000 },
     );
-    console.log(`checker (${tier}): power ${rejections}/${controlRuns} negative controls rejected; false alarms ${falseAlarms}/${trueRuns} true claims rejected`);
-    // A false alarm has failed the property above (and been shrunk), so here there is none.
-    expect(falseAlarms).toBe(0);
-    // Power is mostly a measurement: generated controls include regimes where the wrong model
-    // happens to be close (sigmoid is nearly linear at these scales, large λ pulls both errors
-    // to the baseline), so power below 1 is the right answer there (docs/findings.md §8). The
-    // floor guards against the checker losing its teeth: a quarter of the controls, below every
-    // measured tier (quick 8/20, standard 31/40), and the pinned controls above must all fail.
-    expect(rejections).toBeGreaterThanOrEqual(Math.ceil(controlRuns / 4));
+    console.log(`checker (${tier}, ${trueRuns} configurations): power ${rejections}/${farControls} controls with a true gap beyond 2·tol rejected (${controlRuns} controls run); false alarms ${falseAlarms}/${trueRuns} true claims rejected${misses.length ? `\n${misses.join('\n')}` : ''}`);
+    // The issue's bar: false alarms ≤ 5% of true claims, power ≥ 90% of far controls. With 12
+    // configurations in the quick tier a single false alarm is 8%: there the bound is what the
+    // stress tier measured (docs/findings.md §8), not a rate.
+    if (tier === 'quick') expect(falseAlarms).toBeLessThanOrEqual(1);
+    else expect(falseAlarms / trueRuns).toBeLessThanOrEqual(0.05);
+    if (farControls > 0) expect(rejections / farControls).toBeGreaterThanOrEqual(0.9);
   });
 });

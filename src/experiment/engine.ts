@@ -58,7 +58,10 @@ export interface Budget {
   seconds: number;
   /** Trials at each rung before the first look. */
   initialTrials: number;
-  /** Most trials at any one rung. */
+  /**
+   * Most trials at the largest rung; a smaller rung may take (n_top/n)² times as many, at most
+   * 16 times (its trials are that much cheaper, and the limit's precision rests on them).
+   */
   maxTrials: number;
   /** Stop after this look (replays a time-budgeted run exactly). */
   maxLooks?: number;
@@ -146,7 +149,7 @@ function judgeQuantity<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, look
   if (values.some((v) => !Number.isFinite(v))) return { quantity: q, tolerance, largest, limit: null, verdict: 'disagree', rule: 'numerical-failure' };
   const points = rungs.filter((r) => r.trials.length >= 2).map((r) => {
     const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), look);
-    return { n: r.n, mean: iv.mean, se: iv.se };
+    return { n: r.n, mean: iv.mean, se: iv.se, trials: r.trials.length };
   });
   const limit = fitLimit(points, look, spec.correctionExponent ?? 0.5);
   const atTop = judgeInterval(largest, tolerance);
@@ -164,8 +167,14 @@ function judgeQuantity<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, look
  * The variance of the decisive statistic if rung i had twice its trials, per unit of cost: the
  * rung whose next batch buys the most precision per second is extended.
  */
+/** The trial cap of a rung (Budget.maxTrials). */
+export function rungCap(maxTrials: number, n: number, nTop: number): number {
+  return Math.round(maxTrials * Math.min(16, (nTop / n) ** 2));
+}
+
 function bestRung<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, blockedAtTop: boolean, maxTrials: number): number {
-  const open = rungs.map((r, i) => (r.trials.length < maxTrials ? i : -1)).filter((i) => i >= 0);
+  const nTop = rungs[rungs.length - 1].n;
+  const open = rungs.map((r, i) => (r.trials.length < rungCap(maxTrials, r.n, nTop) ? i : -1)).filter((i) => i >= 0);
   if (open.length === 0) return -1;
   const topIndex = rungs.length - 1;
   if (blockedAtTop && open.includes(topIndex)) return topIndex;
@@ -219,7 +228,7 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
       const q = spec.quantities[0];
       const pts = rungs.map((r) => {
         const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), look);
-        return { n: r.n, mean: iv.mean, se: iv.se };
+        return { n: r.n, mean: iv.mean, se: iv.se, trials: r.trials.length };
       });
       const trend = fitTrend(pts, look);
       const verdict: Verdict = trend && trend.hi < 0 ? 'agree' : trend && trend.lo > 0 ? 'disagree' : 'inconclusive';
@@ -248,11 +257,11 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
     const blockedAtTop = spec.rule === 'within' && (!blocking || judgeInterval(blocking.largest, blocking.tolerance) === 'inconclusive');
     const i = bestRung(spec, rungs, q, blockedAtTop || !enough(), budget.maxTrials);
     if (i < 0) {
-      stoppedBy = `trial cap of ${budget.maxTrials} per rung reached`;
+      stoppedBy = `trial cap reached (${rungs.map((r) => rungCap(budget.maxTrials, r.n, rungs[topIndex].n)).join(', ')} along the ladder)`;
       break;
     }
     const r = rungs[i];
-    const batch = Math.min(budget.maxTrials - r.trials.length, r.trials.length);
+    const batch = Math.min(rungCap(budget.maxTrials, r.n, rungs[topIndex].n) - r.trials.length, r.trials.length);
     // Never start a batch the budget cannot finish (measured seconds per trial at that rung).
     const perTrial = r.seconds / Math.max(1, r.trials.length);
     if (clock() - started + batch * perTrial > budget.seconds) {

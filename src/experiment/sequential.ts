@@ -53,6 +53,25 @@ export interface LadderPoint {
   n: number;
   mean: number;
   se: number;
+  /** Trials behind the mean: each se is estimated, so the fits use a Student multiplier
+   * (Welch–Satterthwaite degrees of freedom; normal when absent). */
+  trials?: number;
+}
+
+/**
+ * The multiplier of a fit's interval at look j. The fit is a linear combination Σ c_i·mean_i of
+ * the rung means, each with an estimated variance v_i = c_i²se_i² on trials_i − 1 degrees of
+ * freedom; its Student multiplier uses the Welch–Satterthwaite degrees of freedom
+ * (Σv_i)²/Σ(v_i²/(trials_i − 1)), so a rung with few trials counts only as much as its weight
+ * in the fit. Without trial counts, the normal multiplier.
+ */
+function fitMultiplier(points: readonly LadderPoint[], coefficients: readonly number[], look: number, alpha: number): number {
+  const a = lookAlpha(look, alpha);
+  if (points.some((p) => p.trials === undefined)) return zMultiplier(a);
+  const v = points.map((p, i) => (coefficients[i] * p.se) ** 2);
+  const num = v.reduce((x, y) => x + y, 0) ** 2;
+  const den = v.reduce((acc, vi, i) => acc + vi ** 2 / Math.max(1, (points[i].trials as number) - 1), 0);
+  return den > 0 ? tMultiplier(a, num / den) : zMultiplier(a);
 }
 
 export interface LimitFit extends Interval {
@@ -97,7 +116,9 @@ export function fitLimit(points: readonly LadderPoint[], look: number, exponent 
   const chi2 = usable.reduce((acc, p) => acc + ((p.mean - mean - slope * p.n ** -exponent) / p.se) ** 2, 0);
   const inflation = dof > 0 ? Math.max(1, Math.sqrt(chi2 / dof)) : 1;
   const se = Math.sqrt(sxx / det) * inflation;
-  const half = zMultiplier(lookAlpha(look, alpha)) * se;
+  // g∞ = Σ c_i·mean_i with c_i = w_i(Σwx² − x_iΣwx)/det.
+  const coefficients = usable.map((p) => (sxx - p.n ** -exponent * sx) / (p.se ** 2 * det));
+  const half = fitMultiplier(usable, coefficients, look, alpha) * se;
   return { mean, se, lo: mean - half, hi: mean + half, exponent, slope, inflation };
 }
 
@@ -133,6 +154,8 @@ export function fitTrend(points: readonly LadderPoint[], look = 1, alpha = ALPHA
   if (!(det > 0)) return null;
   const slope = (sw * sxy - sx * sy) / det;
   const se = Math.sqrt(sw / det);
-  const half = zMultiplier(lookAlpha(look, alpha)) * se;
+  // slope = Σ c_i·mean_i with c_i = w_i(x_iΣw − Σwx)/det.
+  const coefficients = usable.map((p) => (Math.log(p.n) * sw - sx) / (p.se ** 2 * det));
+  const half = fitMultiplier(usable, coefficients, look, alpha) * se;
   return { slope, lo: slope - half, hi: slope + half, se, intercept: (sy - slope * sx) / sw };
 }
