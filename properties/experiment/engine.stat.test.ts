@@ -48,6 +48,20 @@ function claim(gInf: number, c: number, sd: number, noise: (u: () => number) => 
 
 const RUNS = 150;
 
+/** False alarms over true claims on Gaussian gaps, with or without alpha spending. */
+function falseAlarmRate(spending: 'union' | 'none', runs: number): number {
+  const u = generator(11);
+  let alarms = 0;
+  for (let r = 0; r < runs; r++) {
+    const sd = 0.01 + 0.07 * u();
+    const gInf = (r % 3 === 0 ? Math.sign(u() - 0.5) : 2 * u() - 1) * tol(400);
+    const top = (2 * u() - 1) * tol(400);
+    const d = runLadder(claim(gInf, (top - gInf) * Math.sqrt(400), sd, gauss), { ladder: LADDER, seed: 1000 * r + 3, budget: { seconds: Infinity, initialTrials: 4, maxTrials: 64, spending } });
+    if (d.verdict === 'disagree') alarms++;
+  }
+  return alarms / runs;
+}
+
 describe('false alarms and power of the engine on synthetic claims (150 per noise shape)', () => {
   for (const [shape, noise] of Object.entries(NOISE)) {
     it(`${shape}: false alarms ≤ 5% on true claims, power ≥ 90% on controls beyond twice the tolerance`, () => {
@@ -81,4 +95,14 @@ describe('false alarms and power of the engine on synthetic claims (150 per nois
       expect(rejected / RUNS).toBeGreaterThanOrEqual(0.9);
     });
   }
+});
+
+describe('what alpha spending buys', () => {
+  it('plain 95% intervals at every look raise the false alarms well above the spent intervals (the check can fail)', () => {
+    const spent = falseAlarmRate('union', 300);
+    const plain = falseAlarmRate('none', 300);
+    console.log(`false alarms over 300 true claims: plain 95% at every look ${(100 * plain).toFixed(1)}%, alpha spending ${(100 * spent).toFixed(1)}%`);
+    expect(spent).toBeLessThanOrEqual(0.05);
+    expect(plain).toBeGreaterThan(2 * spent);
+  });
 });

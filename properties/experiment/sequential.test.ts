@@ -44,7 +44,7 @@ describe('the limit as n → ∞: gap(n) = g∞ + c·n^−γ', () => {
         const f = fitLimit(points, 1)!;
         expect(f.mean).toBeCloseTo(g, 10);
         expect(f.slope).toBeCloseTo(c, 8);
-        expect(f.inflation).toBe(1);
+        expect(f.chi2).toBeLessThan(1e-12);
         expect(f.lo).toBeLessThan(g);
         expect(f.hi).toBeGreaterThan(g);
       }),
@@ -60,14 +60,14 @@ describe('the limit as n → ∞: gap(n) = g∞ + c·n^−γ', () => {
     expect(f.mean).toBeCloseTo((x2 * 0.05 - x1 * 0.02) / (x2 - x1), 14);
   });
 
-  it('rungs that scatter more than their errors say widen the interval by √(χ²/dof)', () => {
+  it('reports the rungs\' χ² about the fit (one degree of freedom with three rungs)', () => {
     const tight = [100, 200, 400].map((n) => ({ n, mean: 1 / Math.sqrt(n), se: 0.001 }));
     const scattered = tight.map((p, i) => ({ ...p, mean: p.mean + (i === 1 ? 0.01 : 0) }));
     const a = fitLimit(tight, 1)!;
     const b = fitLimit(scattered, 1)!;
-    expect(a.inflation).toBe(1);
-    expect(b.inflation).toBeGreaterThan(3);
-    expect(b.se).toBeGreaterThan(3 * a.se);
+    expect(a.chi2).toBeLessThan(1e-12);
+    expect(b.dof).toBe(1);
+    expect(b.chi2).toBeGreaterThan(9);
   });
 
   it('needs two usable rungs', () => {

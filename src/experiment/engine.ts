@@ -24,7 +24,7 @@
 // Replay: trials, batches and looks are a deterministic function of the seed and of the look at
 // which the engine stopped; only where it stops depends on the clock. `maxLooks` stops at a given
 // look, so every time-budgeted verdict replays exactly from its seed and its look count.
-import { fitLimit, fitTrend, type Interval, type LimitFit, lookInterval, type Trend } from './sequential.ts';
+import { ALPHA, fitLimit, fitTrend, type Interval, type LimitFit, lookInterval, type Trend } from './sequential.ts';
 
 export type Verdict = 'agree' | 'disagree' | 'inconclusive';
 
@@ -63,6 +63,11 @@ export interface Budget {
    * 16 times (its trials are that much cheaper, and the limit's precision rests on them).
    */
   maxTrials: number;
+  /**
+   * 'union' (default): look j spends α/(j(j+1)), valid under optional stopping. 'none': a plain
+   * 95% interval at every look — only for measuring what alpha spending buys (engine.stat.test.ts).
+   */
+  spending?: 'union' | 'none';
   /** Stop after this look (replays a time-budgeted run exactly). */
   maxLooks?: number;
 }
@@ -140,23 +145,38 @@ export interface EngineOptions {
 
 const combine = (vs: Verdict[]): Verdict => (vs.includes('disagree') ? 'disagree' : vs.every((v) => v === 'agree') ? 'agree' : 'inconclusive');
 
-/** Judge one quantity of a 'within' claim at look j. */
-function judgeQuantity<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, look: number): QuantityVerdict {
+/** The level of the intervals at a look: the look's share of α, or a plain 95% without spending. */
+interface Level {
+  look: number;
+  alpha: number;
+}
+
+function levelAt(look: number, budget: Budget): Level {
+  // α_1 = α/2, so α = 0.1 at look 1 is the plain two-sided 95% interval.
+  return budget.spending === 'none' ? { look: 1, alpha: 0.1 } : { look, alpha: ALPHA };
+}
+
+/** Judge one quantity of a 'within' claim at a look. */
+function judgeQuantity<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, lv: Level): QuantityVerdict {
   const top = rungs[rungs.length - 1];
   const values = top.trials.map((t) => spec.value(t, q));
-  const largest = lookInterval(values, look);
+  const largest = lookInterval(values, lv.look, lv.alpha);
   const tolerance = spec.tolerance(top.n, q, top.trials);
   if (values.some((v) => !Number.isFinite(v))) return { quantity: q, tolerance, largest, limit: null, verdict: 'disagree', rule: 'numerical-failure' };
   const points = rungs.filter((r) => r.trials.length >= 2).map((r) => {
-    const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), look);
+    const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), lv.look, lv.alpha);
     return { n: r.n, mean: iv.mean, se: iv.se, trials: r.trials.length };
   });
-  const limit = fitLimit(points, look, spec.correctionExponent ?? 0.5);
+  const limit = fitLimit(points, lv.look, spec.correctionExponent ?? 0.5, lv.alpha);
   const atTop = judgeInterval(largest, tolerance);
   const atLimit = limit ? judgeInterval(limit, tolerance) : null;
+  // A disagreement from the limit must clear the misfit-widened interval, with every rung behind
+  // it holding MIN_DECISIVE_TRIALS (few skewed trials understate a rung's spread).
+  const limitDisagrees =
+    limit !== null && rungs.every((r) => r.trials.length >= MIN_DECISIVE_TRIALS) && judgeInterval({ ...limit, ...limit.widened }, tolerance) === 'disagree';
   const row = { quantity: q, tolerance, largest, limit };
   if (atTop === 'disagree') return { ...row, verdict: 'disagree', rule: 'largest-rung' };
-  if (atLimit === 'disagree') return { ...row, verdict: 'disagree', rule: 'limit' };
+  if (limitDisagrees) return { ...row, verdict: 'disagree', rule: 'limit' };
   if (atTop === 'agree' && atLimit === 'agree') return { ...row, verdict: 'agree', rule: 'limit' };
   const limitConsistent = limit === null || (Math.abs(limit.mean) <= tolerance && limit.hi - limit.lo <= 4 * tolerance);
   if (atTop === 'agree' && limitConsistent) return { ...row, verdict: 'agree', rule: 'largest-rung' };
@@ -227,14 +247,14 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
     if (spec.rule === 'decreasing') {
       const q = spec.quantities[0];
       const pts = rungs.map((r) => {
-        const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), look);
+        const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), levelAt(look, budget).look, levelAt(look, budget).alpha);
         return { n: r.n, mean: iv.mean, se: iv.se, trials: r.trials.length };
       });
-      const trend = fitTrend(pts, look);
+      const trend = fitTrend(pts, levelAt(look, budget).look, levelAt(look, budget).alpha);
       const verdict: Verdict = trend && trend.hi < 0 ? 'agree' : trend && trend.lo > 0 ? 'disagree' : 'inconclusive';
       return { verdict, rule: verdict === 'inconclusive' ? 'none' : 'trend', rows: [], trend };
     }
-    const rows = spec.quantities.map((q) => judgeQuantity(spec, rungs, q, look));
+    const rows = spec.quantities.map((q) => judgeQuantity(spec, rungs, q, levelAt(look, budget)));
     const verdict = combine(rows.map((r) => r.verdict));
     const decisive = rows.find((r) => r.verdict === verdict && verdict !== 'inconclusive');
     // Agreement is decided by the limit whenever every quantity's limit was judged.
@@ -255,7 +275,10 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
     const blocking = state.rows.find((r) => r.verdict === 'inconclusive');
     const q = blocking?.quantity ?? spec.quantities[0];
     const blockedAtTop = spec.rule === 'within' && (!blocking || judgeInterval(blocking.largest, blocking.tolerance) === 'inconclusive');
-    const i = bestRung(spec, rungs, q, blockedAtTop || !enough(), budget.maxTrials);
+    // Once the largest rung is settled, a rung below MIN_DECISIVE_TRIALS is filled first: the
+    // limit can decide nothing until it is.
+    const starved = rungs.findIndex((r) => r.trials.length < MIN_DECISIVE_TRIALS);
+    const i = !blockedAtTop && enough() && spec.rule === 'within' && starved >= 0 ? starved : bestRung(spec, rungs, q, blockedAtTop || !enough(), budget.maxTrials);
     if (i < 0) {
       stoppedBy = `trial cap reached (${rungs.map((r) => rungCap(budget.maxTrials, r.n, rungs[topIndex].n)).join(', ')} along the ladder)`;
       break;
@@ -277,7 +300,7 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
     // Only reachable when maxTrials < MIN_DECISIVE_TRIALS: say so rather than hide it.
     stoppedBy = `decided on ${rungs[topIndex].trials.length} trials, fewer than the ${MIN_DECISIVE_TRIALS} a verdict should rest on`;
   }
-  return finish(spec, rungs, state, look, stoppedBy, clock() - started);
+  return finish(spec, rungs, state, look, levelAt(look, budget), stoppedBy, clock() - started);
 }
 
 function finish<T>(
@@ -285,13 +308,14 @@ function finish<T>(
   rungs: Rung<T>[],
   state: { verdict: Verdict; rule: DecidingRule; rows: QuantityVerdict[]; trend: Trend | null },
   look: number,
+  lv: Level,
   stoppedBy: string,
   seconds: number,
 ): Decision {
   const [first, second] = spec.quantities;
   const ladder: RungReport[] = rungs.map((r) => {
     const quantities: Record<string, Interval> = {};
-    for (const q of spec.quantities) quantities[q] = lookInterval(r.trials.map((t) => spec.value(t, q)), look);
+    for (const q of spec.quantities) quantities[q] = lookInterval(r.trials.map((t) => spec.value(t, q)), lv.look, lv.alpha);
     return {
       n: r.n,
       trials: r.trials.length,
@@ -305,7 +329,9 @@ function finish<T>(
   const reasons: string[] = [];
   if (spec.rule === 'within') {
     const parts = state.rows.map((row) => {
-      const lim = row.limit ? `limit ${formatInterval(row.limit)}${row.limit.inflation > 1 ? ` (×${row.limit.inflation.toFixed(1)} for misfit)` : ''}` : 'no limit fit';
+      // χ²/dof above 4 (p < 5% with one degree of freedom): say the n^−γ model fits poorly.
+      const misfit = row.limit && row.limit.dof > 0 && row.limit.chi2 / row.limit.dof > 4 ? ` (rungs scatter about the fit: χ²/dof = ${(row.limit.chi2 / row.limit.dof).toFixed(1)})` : '';
+      const lim = row.limit ? `limit ${formatInterval(row.limit)}${misfit}` : 'no limit fit';
       return `${row.quantity} gap ${formatInterval(row.largest)}, ${lim} → ${row.verdict}${row.rule === 'none' ? '' : ` (${row.rule})`}`;
     });
     reasons.push(`n = ${top.n}, ${top.trials.length} trials: ${parts.join('; ')}; tolerance ±${pct(state.rows[0]?.tolerance ?? NaN)}`);
@@ -320,9 +346,9 @@ function finish<T>(
   if (failed.length > 0) reasons.push(`${failed.length} of ${top.trials.length} trials at n = ${top.n} failed numerically: ${failed[0]}`);
   const trials = rungs.reduce((a, r) => a + r.trials.length, 0);
   reasons.push(
-    `${state.verdict === 'inconclusive' ? 'undecided' : `decided by the ${state.rule} rule`} after ${look} look${look === 1 ? '' : 's'} (each interval at level 1 − 0.05/(j(j+1)), valid under optional stopping), ${trials} trials (${rungs.map((r) => `${r.trials.length} at n = ${r.n}`).join(', ')}), ${seconds.toFixed(1)} s${state.verdict === 'inconclusive' ? `: ${stoppedBy}` : ''}`,
+    `${state.verdict === 'inconclusive' ? 'undecided' : `decided by the ${state.rule} rule`} after ${look} look${look === 1 ? '' : 's'} ${lv.alpha === ALPHA ? '(each interval at level 1 − 0.05/(j(j+1)), valid under optional stopping)' : '(plain 95% intervals at every look: not valid under optional stopping)'}, ${trials} trials (${rungs.map((r) => `${r.trials.length} at n = ${r.n}`).join(', ')}), ${seconds.toFixed(1)} s${state.verdict === 'inconclusive' ? `: ${stoppedBy}` : ''}`,
   );
-  const trend = state.trend ?? fitTrend(ladder.map((r) => ({ n: r.n, mean: r.relGap.mean, se: r.relGap.se })), look);
+  const trend = state.trend ?? fitTrend(ladder.map((r) => ({ n: r.n, mean: r.relGap.mean, se: r.relGap.se, trials: r.trials })), lv.look, lv.alpha);
   const limit = state.rows[0]?.limit ?? null;
   return {
     verdict: state.verdict,
