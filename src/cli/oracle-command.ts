@@ -307,8 +307,9 @@ export const SRF_HELP = helpText(
     'f(x) = σ(W₁x)ᵀw/√p behaves as the spiked random features model σ(c·W₀x + r·κ), κ = vᵀx/√d, with',
     '(c, r, γ) from σ, σ_*, α₀, η̃. The self-consistent equations of docs/model.md §11 give its test error',
     'E(σ_*(x₁) − ŷ)² (no ½, noise-free) for the sum-loss ridge readout on n = αd samples, p = d.',
-    'Diagnostics: fixed-point status, iterations, last relative change. At η̃ = 0 it is `onestep oracle mm`',
-    'with ψ1 = 1, ψ2 = α, λ_MM = λ/α.',
+    'Diagnostics: fixed-point status, iterations, last relative change; an iteration that does not settle',
+    'is refused (exit 2), never printed as a number. At η̃ = 0 it is `onestep oracle mm` with ψ1 = 1,',
+    'ψ2 = α, λ_MM = λ/α.',
   ].join('\n'),
   SRF_FLAGS,
   [
@@ -336,8 +337,10 @@ function srfCommand(argv: string[]): number {
   const d = numberFlag(flags, 'd', 600, { min: 2, max: spectrum === 'limit' ? 1e6 : 4000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const r = srfOracle({ act, target, alpha0, etaTilde, lambda, alpha, d, spectrum, seed });
-  if (r.status === 'diverged') {
-    throw new UsageError(`--lambda: the sRF fixed point diverged at α = ${alpha}, λ = ${lambda} (after ${r.iterations} iterations): no error to report (a larger λ)`);
+  // No value from an iteration that did not settle: near the interpolation peak (α = 1, λ → 0) or
+  // for a huge step the map stops contracting. One line, the flag to change, exit 2.
+  if (!r.converged) {
+    throw new UsageError(`--lambda: the sRF fixed point ${r.status === 'diverged' ? 'diverged' : 'did not settle'} at α = ${alpha}, λ = ${lambda}, η̃ = ${etaTilde} (${r.iterations} iterations, last relative change ${r.lastChange.toExponential(1)}): no error to report (a larger λ, or α away from 1)`);
   }
   const conventions = { lambdaMM: srfLambdaToMM(lambda, alpha), projectLambda: srfLambdaToProject(lambda, Math.round(alpha * d)), projectEta: srfEtaToProject(etaTilde, d), samples: Math.round(alpha * d), stepSamples: Math.round(alpha0 * d) };
   const out = { error: r.error, status: r.status, converged: r.converged, iterations: r.iterations, lastChange: r.lastChange, mapping: r.mapping, overlaps: r.overlaps, inputs: { act, target, alpha0, etaTilde, lambda, alpha, d, p: d, spectrum, seed }, conventions };
