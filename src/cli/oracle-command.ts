@@ -8,6 +8,7 @@ import { srfLambdaToMM, srfLambdaToProject, srfEtaToProject, srfOracle, type Srf
 import { gmRidge } from '../oracles/gm-ridge.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk, projectLambdaFromMM } from '../oracles/mei-montanari.ts';
 import { deterministicEquivalentOfSeed, type MmSimulation, simulatedErrors, simulateMM } from '../experiment/oracle-simulation.ts';
+import { type CuiSimulation, simulateCui, SRF_VARIANTS } from '../experiment/cui-protocol.ts';
 import { deApplicability } from '../../theorems/oracle-get-de.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
@@ -295,8 +296,9 @@ const SRF_FLAGS: FlagTable = {
   alpha: { type: 'string', value: 'A', help: 'α = n/d, readout samples per dimension (> 0)', default: '1' },
   d: { type: 'string', value: 'D', help: 'input dimension d (width p = d), for the sampled spectra', default: '600' },
   spectrum: { type: 'string', value: 'S', help: 'averaged: F = H = D from one drawn W₀ (p×p eigendecomposition) | instance: F, H of the drawn v, ζ | limit: Marchenko–Pastur quantiles (deterministic, d → ∞)', default: 'averaged' },
-  seed: { type: 'string', value: 'S', help: 'seed of W₀, v, ζ (sampled spectra)', default: '1' },
-  json: { type: 'boolean', help: 'print one JSON object {error, status, iterations, lastChange, mapping, overlaps, conventions}' },
+  seed: { type: 'string', value: 'S', help: 'seed of W₀, v, ζ (sampled spectra), and of the first simulated trial', default: '1' },
+  simulate: { type: 'string', value: 'T', help: 'also run T trials of their protocol at d = p (the network, and on the same draws the sRF model, without its spike, and with c = 1 and c² − 1 doubled): test MSE ± SE on 4d test points' },
+  json: { type: 'boolean', help: 'print one JSON object {error, status, iterations, lastChange, mapping, overlaps, conventions, simulation}' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -318,6 +320,17 @@ export const SRF_HELP = helpText(
     'onestep oracle srf --act tanh --target-act sin --alpha0 20 --eta-tilde 3 --spectrum limit',
   ],
 );
+
+function simulationLines(sim: CuiSimulation, theory: number): string[] {
+  const e = (x: Estimate): string => `${x.mean.toPrecision(4)} ± ${(x.se ?? NaN).toPrecision(2)}`;
+  const lines = [`  simulated (${sim.trials} trials at d = p = ${sim.d}, seeds ${sim.seeds}; test MSE ± SE, gap to the network paired on the same draws):`];
+  for (const [name, est] of Object.entries(sim.errors)) {
+    const gap = sim.gapsToNetwork[name];
+    lines.push(`    ${name.padEnd(13)} ${e(est)}${gap ? `   gap to nn ${e(gap)}` : ''}   (theory − this)/theory ${(100 * (theory - est.mean) / theory).toFixed(1)}%`);
+  }
+  lines.push(`    realised step: γ̂ = ${e(sim.gammaHat)}, ĉ = ${e(sim.cHat)}, r̂ = ${e(sim.rHat)}`);
+  return lines;
+}
 
 function srfCommand(argv: string[]): number {
   const { flags, positionals } = parseFlags(argv, SRF_FLAGS);
@@ -342,8 +355,15 @@ function srfCommand(argv: string[]): number {
   if (!r.converged) {
     throw new UsageError(`--lambda: the sRF fixed point ${r.status === 'diverged' ? 'diverged' : 'did not settle'} at α = ${alpha}, λ = ${lambda}, η̃ = ${etaTilde} (${r.iterations} iterations, last relative change ${r.lastChange.toExponential(1)}): no error to report (a larger λ, or α away from 1)`);
   }
+  const trials = flags.simulate === undefined ? 0 : numberFlag(flags, 'simulate', 0, { min: 1, max: 1000, integer: true });
+  if (trials > 0 && d > 2000) throw new UsageError(`--d: '${d}' is not allowed with --simulate (at most 2000: a trial at d = 600 takes ~1 s)`);
+  let simulation: CuiSimulation | null = null;
+  if (trials > 0) {
+    simulation = simulateCui({ act, target, alpha0, etaTilde, lambda, alpha, d }, trials, seed, Object.keys(SRF_VARIANTS), (m) => progress(`onestep oracle srf: ${m}`));
+    progress('');
+  }
   const conventions = { lambdaMM: srfLambdaToMM(lambda, alpha), projectLambda: srfLambdaToProject(lambda, Math.round(alpha * d)), projectEta: srfEtaToProject(etaTilde, d), samples: Math.round(alpha * d), stepSamples: Math.round(alpha0 * d) };
-  const out = { error: r.error, status: r.status, converged: r.converged, iterations: r.iterations, lastChange: r.lastChange, mapping: r.mapping, overlaps: r.overlaps, inputs: { act, target, alpha0, etaTilde, lambda, alpha, d, p: d, spectrum, seed }, conventions };
+  const out = { error: r.error, status: r.status, converged: r.converged, iterations: r.iterations, lastChange: r.lastChange, mapping: r.mapping, overlaps: r.overlaps, inputs: { act, target, alpha0, etaTilde, lambda, alpha, d, p: d, spectrum, seed }, conventions, simulation: simulation && { ...simulation, perTrial: undefined } };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
@@ -358,6 +378,7 @@ function srfCommand(argv: string[]): number {
         `  overlaps: q₁ = ${f(o.q1)}, q₂ = ${f(o.q2)}, V₁ = ${f(o.V1)}, V₂ = ${f(o.V2)}, θ = ${f(o.theta)}, ψ = ${f(o.psi)}, m = ${f(o.m)}`,
         `  fixed point: ${r.status} after ${r.iterations} iterations, last relative change ${r.lastChange.toExponential(2)}`,
         `  conventions: λ_MM = λ/α = ${f(conventions.lambdaMM)}; project λ = λ/n = ${conventions.projectLambda.toExponential(4)} (n = ${conventions.samples}); project η = η̃·p = ${f(conventions.projectEta)}`,
+        ...(simulation ? simulationLines(simulation, r.error) : []),
         '',
       ].join('\n'),
     );

@@ -73,15 +73,35 @@ function mse(y: Float64Array, yhat: Float64Array): number {
   return s / y.length;
 }
 
-/** Fit the sum-loss ridge on features Φ (rows × p, σ scale) and score it on test features. */
+/**
+ * Their readout: ŵ = argmin ‖y − Φw/√p‖² + λ‖w‖² for features Φ (rows × p, σ scale). It is
+ * 2n times onestep's (1/(2n))‖y − Zw‖² + (λ'/2)‖w‖² with Z = Φ/√p and λ' = λ/n.
+ */
+export function sumLossRidge(Phi: Matrix, y: Float64Array, lambda: number): Float64Array {
+  const scale = 1 / Math.sqrt(Phi.cols);
+  const Z = fromData(Phi.rows, Phi.cols, Phi.data.map((x) => x * scale));
+  return fitRidge(Z, y, srfLambdaToProject(lambda, Phi.rows)).w;
+}
+
+/** Their predictions Φw/√p. */
+export function sumLossPredict(Phi: Matrix, w: Float64Array): Float64Array {
+  const scale = 1 / Math.sqrt(Phi.cols);
+  return matVec(Phi, w).map((v) => v * scale);
+}
+
+/** Fit the sum-loss ridge on features Φ and score it on test features. */
 function fitAndTest(Phi: Matrix, y: Float64Array, PhiTest: Matrix, yTest: Float64Array, lambda: number): number {
-  const p = Phi.cols;
-  const scale = 1 / Math.sqrt(p);
-  const Z = fromData(Phi.rows, p, Phi.data.map((x) => x * scale));
-  // ‖y − Zw‖² + λ‖w‖² is 2n times the project's (1/(2n))‖y − Zw‖² + (λ/(2n))‖w‖²: λ_project = λ/n.
-  const fit = fitRidge(Z, y, srfLambdaToProject(lambda, Phi.rows));
-  const ZTest = fromData(PhiTest.rows, p, PhiTest.data.map((x) => x * scale));
-  return mse(yTest, matVec(ZTest, fit.w));
+  return mse(yTest, sumLossPredict(PhiTest, sumLossRidge(Phi, y, lambda)));
+}
+
+/**
+ * Their giant step W₁ = W₀ + η̃·p·Gᵀ with a₀ = 𝟙/√p: onestep's gradient (§3, f = (1/√k)wᵀσ(Fx)
+ * with w = a₀) is their Gᵀ, and onestep's multiplier is η = η̃·p.
+ */
+export function cuiStep(W0: Matrix, X0: Matrix, y0: Float64Array, act: Activation, etaTilde: number): Matrix {
+  const p = W0.rows;
+  const a0 = new Float64Array(p).fill(1 / Math.sqrt(p));
+  return stepFirstLayer(W0, gradientStep({ F: W0, w: a0 }, X0, y0, act), srfEtaToProject(etaTilde, p));
 }
 
 /** One trial of the protocol: the network and the sRF variants on the same draws. */
@@ -118,9 +138,7 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   if (n0 > 0 && s.etaTilde > 0) {
     const X0 = gaussianMatrix(n0, d, root.child('step'));
     const y0 = targetOf(X0, target);
-    const a0 = new Float64Array(p).fill(1 / Math.sqrt(p));
-    const G = gradientStep({ F: W0, w: a0 }, X0, y0, act);
-    W1 = stepFirstLayer(W0, G, srfEtaToProject(s.etaTilde, p));
+    W1 = cuiStep(W0, X0, y0, act, s.etaTilde);
     v = spikeDirection(la.mulAtB(X0, fromData(n0, 1, y0)).data);
     gammaHat = v[0] / Math.sqrt(d);
     // Diagnostics of the mapping on this draw: split each row's move into spike and bulk.
