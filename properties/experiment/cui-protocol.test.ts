@@ -3,7 +3,8 @@
 // written out directly; dropping either conversion factor breaks the equality.
 import { Matrix as MlMatrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { cuiStep, cuiTrial, sumLossRidge } from '../../src/experiment/cui-protocol.ts';
+import { configOfCui, cuiApplicability, cuiSettingOf, cuiStep, cuiTrial, sumLossRidge } from '../../src/experiment/cui-protocol.ts';
+import { DEFAULT_CONFIG, sizesOf, validateConfig } from '../../src/data/config.ts';
 import { fromData, type Matrix } from '../../src/linalg/index.ts';
 import { activation } from '../../src/math/activations.ts';
 import { rootStream } from '../../src/random/stream.ts';
@@ -84,5 +85,26 @@ describe('one trial replays from its seed', () => {
     expect(a.errors.srf).toBe(a.errors['srf-no-spike']);
     // At η̃ = 0 W₁ = W₀: the network is that same random features model.
     expect(a.errors.nn).toBeCloseTo(a.errors.srf, 12);
+  });
+});
+
+describe('a configuration of onestep read as their protocol', () => {
+  it('d = n, p = k, α = m/n, α₀ = m̃/n, λ = λ_onestep·m, η̃ = η/k — and back', () => {
+    const theirs = { act: 'tanh', target: 'tanh', alpha0: 2, etaTilde: 1.5, lambda: 0.1, alpha: 0.5, d: 300 } as const;
+    const config = validateConfig({ ...DEFAULT_CONFIG, ...configOfCui(theirs) });
+    const { n, m, k, mStep } = sizesOf(config);
+    expect([n, m, k, mStep]).toEqual([300, 150, 300, 600]);
+    // onestep's λ is theirs over m (the 2m of the mean loss), its η theirs times p.
+    expect(config.lambda).toBeCloseTo(0.1 / 150, 18);
+    expect(config.eta).toBe(450);
+    const back = cuiSettingOf(config);
+    expect({ ...back, lambda: 0.1 }).toEqual({ ...theirs, p: 300 });
+    expect(back.lambda).toBeCloseTo(0.1, 14);
+    expect(cuiApplicability(config).applies).toBe(true);
+    // A factor dropped on either side is visible: λ·n instead of λ·m, η without /k.
+    expect(Math.abs(config.lambda * n - theirs.lambda)).toBeGreaterThan(0.05);
+    expect(Math.abs((config.eta as number) - theirs.etaTilde)).toBeGreaterThan(100);
+    // Not their protocol: a spiked covariance.
+    expect(cuiApplicability({ ...config, rank: 1 }).applies).toBe(false);
   });
 });

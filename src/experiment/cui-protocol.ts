@@ -7,10 +7,11 @@
 //
 // On each trial's draws it fits the network and the sRF model (src/surrogates/srf.ts) in variants:
 // the mapping's (c, r), the model without its spike (r = 0) and with a wrong bulk rescaling.
+import { type ExperimentConfig, sizesOf, type TargetActivation } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
-import { anyActivation, type AnyActivationName, type Activation } from '../math/activations.ts';
-import { applyActivation, gradientStep, stepFirstLayer } from '../model/network.ts';
+import { type ActivationName, anyActivation, type AnyActivationName, type Activation } from '../math/activations.ts';
+import { applyActivation, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
 import { rootStream, type Stream } from '../random/stream.ts';
 import { srfEtaToProject, srfLambdaToProject, srfMapping, type SrfMapping } from '../oracles/srf.ts';
@@ -205,5 +206,63 @@ export function simulateCui(s: CuiSetting, trials: number, seed: number, variant
     cHat: estimate(perTrial.map((r) => r.cHat)),
     rHat: estimate(perTrial.map((r) => r.rHat)),
     perTrial,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A configuration of `onestep check` (onestep's conventions, docs/model.md §3) read as their
+// protocol: the theorems srf-asymptotics and srf-equivalence take their settings this way, so the
+// conversions of docs/model.md §11 are exercised by every check.
+
+/** Their setting for a configuration: d = n, p = k, α = m/n, α₀ = m̃/n, λ = λ_onestep·m, η̃ = η_step/k. */
+export function cuiSettingOf(c: ExperimentConfig): CuiSetting {
+  const { n, m, k, mStep } = sizesOf(c);
+  const etaStep = stepMultiplier(c.eta ?? 0, k, c.stepScale);
+  return {
+    act: c.act,
+    target: c.targetAct,
+    alpha0: mStep / n,
+    etaTilde: etaStep / k,
+    lambda: c.lambda * m,
+    alpha: m / n,
+    d: n,
+    p: k,
+  };
+}
+
+/** When a configuration is their protocol (reasons: what is missing, or what it is). */
+export function cuiApplicability(c: ExperimentConfig): { applies: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (c.rank !== 0) reasons.push('needs isotropic inputs (rank 0)');
+  if (c.components !== 1) reasons.push('needs one centred Gaussian (components 1)');
+  if (c.meanNorm !== 0) reasons.push('needs centred inputs (mean-norm 0)');
+  if (c.task !== 'regression') reasons.push('stated for regression');
+  if (c.noise !== 0) reasons.push('stated for a noise-free target (noise 0)');
+  if (c.targetLinear !== null) reasons.push('needs a single-index target σ_*(x₁) (no --target-linear)');
+  if (c.eta === null) reasons.push('needs an explicit step η (= η̃·k)');
+  if (c.act === 'linear') reasons.push('needs a nonlinear σ');
+  return { applies: reasons.length === 0, reasons: reasons.length ? reasons : ['isotropic Gaussian inputs, single-index noise-free target, one giant step'] };
+}
+
+/** The configuration of their setting (the inverse of cuiSettingOf, p = d·pRatio). */
+export function configOfCui(s: { act: ActivationName; target: TargetActivation; alpha0: number; etaTilde: number; lambda: number; alpha: number; d: number }): Partial<ExperimentConfig> {
+  const m = s.alpha * s.d;
+  return {
+    n: s.d,
+    mRatio: s.alpha,
+    kRatio: 1 / s.alpha,
+    stepRatio: s.alpha0 / s.alpha,
+    act: s.act,
+    targetAct: s.target,
+    lambda: srfLambdaToProject(s.lambda, m),
+    eta: srfEtaToProject(s.etaTilde, s.d),
+    stepScale: 'none',
+    rank: 0,
+    components: 1,
+    rho: [1],
+    meanNorm: 0,
+    noise: 0,
+    task: 'regression',
+    targetLinear: null,
   };
 }
