@@ -266,3 +266,13 @@ export function configOfCui(s: { act: ActivationName; target: TargetActivation; 
     targetLinear: null,
   };
 }
+
+/**
+ * Their setting of a configuration at another dimension d, everything else of theirs held fixed
+ * (α, α₀, p/d, η̃ and their λ): onestep's λ and η scale with the sizes (λ_onestep = λ/m, η = η̃·k),
+ * so a ladder of n over one configuration would otherwise move their λ and η̃ with n.
+ */
+export function cuiSettingAt(c: ExperimentConfig, d: number): CuiSetting {
+  const s = cuiSettingOf(c);
+  return { ...s, d, p: Math.max(1, Math.round(((s.p ?? s.d) / s.d) * d)) };
+}
