@@ -32,6 +32,7 @@ export const SRF_ASYMPTOTICS_VARIANTS = {
   'srf-no-spike': 'negative control: the model simulated without its spike (r = 0), compared with the fixed point of the spiked model',
   'srf-c1': 'negative control: the model simulated with the bulk not rescaled (c = 1), compared with the fixed point at the mapping’s c',
   'srf-c2x': 'negative control: the model simulated with the bulk’s excess variance doubled (c² − 1 → 2(c² − 1))',
+  'srf-c2c': 'negative control: the model simulated with a grossly wrong bulk rescaling, 2·c',
 } as const;
 export type SrfAsymptoticsVariant = keyof typeof SRF_ASYMPTOTICS_VARIANTS;
 
@@ -120,6 +121,13 @@ export const srfAsymptotics: Theorem = defineOracleTheorem({
   ],
   negativeControls: [
     { name: 'the model without its spike', config: tanhSetting, surrogate: 'srf-no-spike', expect: 'disagree', why: 'r = 0 is plain random features: the error more than doubles (+130% at d = 600)' },
+    {
+      name: 'a grossly wrong bulk rescaling (2·c)',
+      config: tanhSetting,
+      surrogate: 'srf-c2c',
+      expect: 'disagree',
+      why: 'the fixed point moves +23% at c = 2 (tanh’s error is flat near the mapping’s c: c = 1 or c² − 1 doubled move it by < 0.5%, below any tolerance; docs/findings.md §13)',
+    },
   ],
 });
 

@@ -297,7 +297,7 @@ const SRF_FLAGS: FlagTable = {
   d: { type: 'string', value: 'D', help: 'input dimension d (width p = d), for the sampled spectra', default: '600' },
   spectrum: { type: 'string', value: 'S', help: 'averaged: F = H = D from one drawn W₀ (p×p eigendecomposition) | instance: F, H of the drawn v, ζ | limit: Marchenko–Pastur quantiles (deterministic, d → ∞)', default: 'averaged' },
   seed: { type: 'string', value: 'S', help: 'seed of W₀, v, ζ (sampled spectra), and of the first simulated trial', default: '1' },
-  simulate: { type: 'string', value: 'T', help: 'also run T trials of their protocol at d = p (the network, and on the same draws the sRF model, without its spike, and with c = 1 and c² − 1 doubled): test MSE ± SE on 4d test points' },
+  simulate: { type: 'string', value: 'T', help: 'also run T trials of their protocol at d = p (the network, and on the same draws the sRF model, without its spike, and with c = 1, c² − 1 doubled and 2·c): test MSE ± SE on 4d test points' },
   json: { type: 'boolean', help: 'print one JSON object {error, status, iterations, lastChange, mapping, overlaps, conventions, simulation}' },
   help: { type: 'boolean', help: 'show this help' },
 };

@@ -44,6 +44,8 @@ export const SRF_VARIANTS: Record<string, SrfVariant> = {
    * (c² − 1 → 2(c² − 1)): the wrong-c control, both sides of the mapping. */
   'srf-c1': (m) => ({ c: 1, r: m.r }),
   'srf-c2x': (m) => ({ c: Math.sqrt(2 * m.c * m.c - 1), r: m.r }),
+  /** Control: a grossly wrong bulk, 2·c (the plausible errors above are invisible for tanh). */
+  'srf-c2c': (m) => ({ c: 2 * m.c, r: m.r }),
 };
 
 export interface CuiTrial {
