@@ -7,6 +7,8 @@ import { hermiteEquivalence } from './hermite-equivalence.ts';
 import { oracleGetDe } from './oracle-get-de.ts';
 import { oracleGmRidge } from './oracle-gm-ridge.ts';
 import { oracleMeiMontanari } from './oracle-mei-montanari.ts';
+import { srfAsymptotics } from './srf-asymptotics.ts';
+import { srfEquivalence } from './srf-equivalence.ts';
 import type { Theorem } from './types.ts';
 
 export const THEOREMS: readonly Theorem[] = [
@@ -18,6 +20,8 @@ export const THEOREMS: readonly Theorem[] = [
   oracleMeiMontanari,
   oracleGetDe,
   oracleGmRidge,
+  srfAsymptotics,
+  srfEquivalence,
 ];
 
 export function theoremById(id: string): Theorem | undefined {

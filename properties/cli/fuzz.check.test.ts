@@ -105,6 +105,7 @@ async function commands(): Promise<{ name: string; base: string[]; flags: string
     ['oracle mm', ['oracle', 'mm', '--psi1', '1', '--psi2', '2', '--lambda-mm', '0.1']],
     ['oracle get-de', ['oracle', 'get-de', '--n', '12']],
     ['oracle gm-ridge', ['oracle', 'gm-ridge', '--alpha', '2', '--rho', '0.5', '--delta', '0.5', '--lambda', '0.1']],
+    ['oracle srf', ['oracle', 'srf', '--spectrum', 'limit', '--d', '50']],
     ['backends', ['backends']],
   ];
   const all = [];

@@ -11,6 +11,8 @@ import { deterministicEquivalent } from '../../src/oracles/get-deterministic-equ
 import { gmRidge } from '../../src/oracles/gm-ridge.ts';
 import { activationMoments, meiMontanariRisk, projectGenFromRisk } from '../../src/oracles/mei-montanari.ts';
 import { gaussianInputOf, singleIndexTargetOf } from '../../src/oracles/project-map.ts';
+import { srfOracle } from '../../src/oracles/srf.ts';
+import { simulateCui, SRF_VARIANTS } from '../../src/experiment/cui-protocol.ts';
 import { spikedGaussian } from '../../theorems/oracle-get-de.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'onestep.mjs');
@@ -71,6 +73,24 @@ describe('onestep oracle', () => {
     const want = deterministicEquivalent(Fhat, gaussianInputOf(mixture), activation('relu'), singleIndexTargetOf(config, mixture), sizesOf(config).m, 1e-3);
     expect(out.oracle.gen).toBe(want.gen);
     expect(out.oracle.train).toBe(want.train);
+  });
+
+  it('srf --json returns the library’s number with its diagnostics and conversions', async () => {
+    const r = await run(['oracle', 'srf', '--act', 'tanh', '--target-act', 'sin', '--alpha0', '2', '--eta-tilde', '1', '--lambda', '0.1', '--alpha', '2', '--d', '300', '--spectrum', 'limit', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const lib = srfOracle({ act: 'tanh', target: 'sin', alpha0: 2, etaTilde: 1, lambda: 0.1, alpha: 2, d: 300, spectrum: 'limit' });
+    expect(out).toMatchObject({ error: lib.error, status: 'converged', converged: true, iterations: lib.iterations });
+    expect(out.lastChange).toBeLessThan(1e-10);
+    expect(out.conventions).toMatchObject({ lambdaMM: 0.05, projectLambda: 0.1 / 600, projectEta: 300, samples: 600, stepSamples: 600 });
+    const sim = await run(['oracle', 'srf', '--d', '40', '--alpha', '2', '--spectrum', 'limit', '--simulate', '2', '--seed', '7', '--json']);
+    expect(sim.status, sim.stderr).toBe(0);
+    const want = simulateCui({ act: 'tanh', target: 'tanh', alpha0: 2, etaTilde: 1, lambda: 0.1, alpha: 2, d: 40 }, 2, 7, Object.keys(SRF_VARIANTS));
+    expect(JSON.parse(sim.stdout).simulation.errors).toEqual(JSON.parse(JSON.stringify(want.errors)));
+    const bad = await run(['oracle', 'srf', '--target-act', 'cos']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--target-act: 'cos' is not allowed/);
   });
 
   it('bad input: one line naming the flag, the value and the allowed range; exit 2', async () => {

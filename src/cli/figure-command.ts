@@ -1,7 +1,7 @@
 // `onestep figure <id>`: reproduce one of the paper's experiments (docs/model.md §8) with a checkpoint,
 // then write DIR/<id>.json (source of truth), DIR/<id>.svg and DIR/<id>.md.
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
@@ -9,6 +9,7 @@ import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
+import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure } from '../report/srf-figure.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 
@@ -30,7 +31,7 @@ export const FIGURE_HELP = helpText(
     'that is killed resumes with --resume and loses nothing. Writes DIR/<id>.json, .svg and .md.',
   ].join('\n'),
   FLAGS,
-  ['onestep figure --list', 'onestep figure fig1a --n 400 --trials 3 --out reports/paper', 'onestep figure fig1a --out reports/paper --resume'],
+  ['onestep figure --list', 'onestep figure fig1a --n 400 --trials 3 --out reports/paper', 'onestep figure fig1a --out reports/paper --resume', 'onestep figure srf-alpha --n 300 --trials 3   # Cui et al.’s learning curve, --n is d = p'],
 );
 
 function progressBar(done: number, total: number, secondsPerPoint: number): void {
@@ -53,9 +54,11 @@ export async function figureCommand(argv: string[]): Promise<number> {
       const points = planPoints(f, f.n).length;
       process.stdout.write(`${f.id.padEnd(6)} ${f.title}\n       ${f.x.label} ∈ {${f.x.values.join(', ')}}${f.y ? `, ${f.y.label} ∈ {${f.y.values.join(', ')}}` : ''}; panels ${f.panels.map((p) => p.name).join(', ')}; surrogates ${f.surrogates.join(', ')}; ${points} points; default n = ${f.n}\n`);
     }
+    process.stdout.write(`${SRF_FIGURE_ID} ${SRF_FIGURE_TITLE}\n       α ∈ {${SRF_FIGURE_ALPHAS.join(', ')}}; panels tanh/tanh and relu/tanh; Cui et al.’s protocol (docs/model.md §11); default d = p = ${SRF_FIGURE_DEFAULT_D}\n`);
     return 0;
   }
   const [id, ...extra] = positionals;
+  if (id === SRF_FIGURE_ID) return srfFigureCommand(flags, extra);
   const spec = id === undefined ? undefined : figureById(id);
   if (!spec) throw new UsageError(`figure id '${id ?? ''}' is not allowed (one of ${FIGURES.map((f) => f.id).join(', ')}; see onestep figure --list)`);
   refusePositionals(extra, 'figure');
@@ -83,6 +86,22 @@ export async function figureCommand(argv: string[]): Promise<number> {
   }
   await writeFigureFiles(fig, outDir);
   process.stdout.write(`wrote ${join(outDir, `${spec.id}.json`)}, .svg and .md (${fig.points.length} points)\n`);
+  return 0;
+}
+
+/** `onestep figure srf-alpha`: Cui et al.'s protocol, a sweep of its own (no checkpoint: ~1 minute at d = 300). */
+async function srfFigureCommand(flags: ReturnType<typeof parseFlags>['flags'], extra: string[]): Promise<number> {
+  refusePositionals(extra, 'figure');
+  if (flags.resume) throw new UsageError(`--resume is not allowed for ${SRF_FIGURE_ID} (it has no checkpoint; it takes about a minute at d = 300)`);
+  const d = numberFlag(flags, 'n', SRF_FIGURE_DEFAULT_D, { min: 20, max: 2000, integer: true });
+  const trials = numberFlag(flags, 'trials', 3, { min: 1, max: 1000, integer: true });
+  const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
+  const outDir = ensureOutputDir('--out', flags.out === undefined ? 'out/figures' : String(flags.out), ['json', 'svg', 'md'].map((e) => `${SRF_FIGURE_ID}.${e}`));
+  const command = `onestep figure ${SRF_FIGURE_ID} --n ${d} --trials ${trials} --seed ${seed} --out ${outDir}`;
+  const fig = srfAlphaFigure(d, trials, seed, command, (done, total) => progress(`[${done}/${total} points]`, done === total));
+  writeFileSync(join(outDir, `${SRF_FIGURE_ID}.json`), `${JSON.stringify(fig, null, 2)}\n`);
+  await writeFigureFiles(fig, outDir);
+  process.stdout.write(`wrote ${join(outDir, `${SRF_FIGURE_ID}.json`)}, .svg and .md (${fig.points.length} points)\n`);
   return 0;
 }
 

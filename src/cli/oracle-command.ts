@@ -3,21 +3,23 @@
 // derivations: docs/oracles.md. Bad input → one line naming the flag, the value and the allowed
 // range, exit 2 (UsageError from the flag parsers, ConfigError from the formulas' domains).
 import type { Estimate } from '../experiment/stats.ts';
-import { ACTIVATION_NAMES, activation } from '../math/activations.ts';
+import { ACTIVATION_NAMES, ANY_ACTIVATION_NAMES, activation } from '../math/activations.ts';
+import { srfLambdaToMM, srfLambdaToProject, srfEtaToProject, srfOracle, type SrfSpectrumMode } from '../oracles/srf.ts';
 import { gmRidge } from '../oracles/gm-ridge.ts';
 import { activationMoments, lambdaMMFromProject, meiMontanariRisk, projectGenFromRisk, projectLambdaFromMM } from '../oracles/mei-montanari.ts';
 import { deterministicEquivalentOfSeed, type MmSimulation, simulatedErrors, simulateMM } from '../experiment/oracle-simulation.ts';
+import { type CuiSimulation, simulateCui, SRF_VARIANTS } from '../experiment/cui-protocol.ts';
 import { deApplicability } from '../../theorems/oracle-get-de.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, type ParsedFlags, parseFlags, progress, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 import { configFromFlags, TRIAL_FLAGS } from './trial-command.ts';
 
-const ORACLES = ['mm', 'get-de', 'gm-ridge'] as const;
+const ORACLES = ['mm', 'get-de', 'gm-ridge', 'srf'] as const;
 /** Mei–Montanari needs μ* > 0: every activation but the linear one. */
 const NONLINEAR = ACTIVATION_NAMES.filter((a) => a !== 'linear');
 
 export const ORACLE_HELP = [
-  'Usage: onestep oracle <mm|get-de|gm-ridge> [options]   (onestep oracle <name> --help for its options)',
+  'Usage: onestep oracle <mm|get-de|gm-ridge|srf> [options]   (onestep oracle <name> --help for its options)',
   '',
   'Closed-form asymptotics from the literature, independent of the simulator: a bug the network and its',
   'surrogates share (a wrong λ scaling, a missing ½) cannot hide from them. The checker compares them with',
@@ -28,6 +30,8 @@ export const ORACLE_HELP = [
   '  get-de    deterministic equivalent of the readout on a fixed first layer F̂ (drawn from a seed, as in',
   '            onestep trial) with Gaussian inputs N(0, Σ): predicted gen and train errors',
   '  gm-ridge  Loureiro et al.: ridge classifier of a two-component Gaussian mixture on raw inputs',
+  '  srf       Cui et al.: test error of the spiked random features model of a network after one giant',
+  '            step, isotropic data, single-index target (their conventions, docs/model.md §11)',
   '',
   'Conventions (docs/oracles.md): the project’s λ multiplies (λ/2)‖w‖² next to (1/2m)‖y − Φᵀw‖² with',
   'features σ(F̂x)/√k; Mei–Montanari’s λ_MM multiplies (k/n)‖a‖² next to (1/m)Σ(y − aᵀz)², so λ_MM = n·λ;',
@@ -40,6 +44,7 @@ export const ORACLE_HELP = [
   '  onestep oracle mm --act relu --psi1 2 --psi2 1 --lambda 1e-3 --n 400 --f1 1 --fstar 0.5 --tau 0.3',
   '  onestep oracle get-de --n 400 --rank 2 --theta 20 --k-ratio 0.5 --lambda 1e-3 --seed 7 --simulate',
   '  onestep oracle gm-ridge --alpha 2 --lambda 0.4 --rho 0.3 --delta 0.5 --json',
+  '  onestep oracle srf --act tanh --target-act tanh --alpha0 2 --eta-tilde 1 --lambda 0.1 --alpha 1 --d 600',
   '',
 ].join('\n');
 
@@ -277,6 +282,111 @@ function gmCommand(argv: string[]): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// srf
+
+const SPECTRA: readonly SrfSpectrumMode[] = ['averaged', 'instance', 'limit'];
+const SRF_ACTS = ANY_ACTIVATION_NAMES.filter((a) => a !== 'linear');
+
+const SRF_FLAGS: FlagTable = {
+  act: { type: 'string', value: 'A', help: `network activation σ: ${SRF_ACTS.join('|')}`, default: 'tanh' },
+  'target-act': { type: 'string', value: 'T', help: `target σ_* of y = σ_*(x₁): ${ANY_ACTIVATION_NAMES.join('|')}`, default: 'tanh' },
+  alpha0: { type: 'string', value: 'A0', help: 'α₀ = n₀/d, samples of the giant step per dimension (≥ 0; 0 = no step)', default: '2' },
+  'eta-tilde': { type: 'string', value: 'E', help: 'η̃ of W₁ = W₀ + η̃·p·Gᵀ (≥ 0; the project’s η = η̃·p)', default: '1' },
+  lambda: { type: 'string', value: 'L', help: 'λ of the sum loss ‖y − σ(ZW₁ᵀ)w/√p‖² + λ‖w‖² (> 0; λ_MM = λ/α, the project’s λ = λ/n)', default: '0.1' },
+  alpha: { type: 'string', value: 'A', help: 'α = n/d, readout samples per dimension (> 0)', default: '1' },
+  d: { type: 'string', value: 'D', help: 'input dimension d (width p = d), for the sampled spectra', default: '600' },
+  spectrum: { type: 'string', value: 'S', help: 'averaged: F = H = D from one drawn W₀ (p×p eigendecomposition) | instance: F, H of the drawn v, ζ | limit: Marchenko–Pastur quantiles (deterministic, d → ∞)', default: 'averaged' },
+  seed: { type: 'string', value: 'S', help: 'seed of W₀, v, ζ (sampled spectra), and of the first simulated trial', default: '1' },
+  simulate: { type: 'string', value: 'T', help: 'also run T trials of their protocol at d = p (the network, and on the same draws the sRF model, without its spike, and with c = 1, c² − 1 doubled and 2·c): test MSE ± SE on 4d test points' },
+  json: { type: 'boolean', help: 'print one JSON object {error, status, iterations, lastChange, mapping, overlaps, conventions, simulation}' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const SRF_HELP = helpText(
+  'onestep oracle srf [--act A] [--target-act T] [--alpha0 A0] [--eta-tilde E] [--lambda L] [--alpha A] [--d D] [--spectrum S] [--seed S] [--json]',
+  [
+    'Cui et al. (ICML 2024): after one giant step W₁ = W₀ + η̃·p·Gᵀ on n₀ = α₀d samples, a network',
+    'f(x) = σ(W₁x)ᵀw/√p behaves as the spiked random features model σ(c·W₀x + r·κ), κ = vᵀx/√d, with',
+    '(c, r, γ) from σ, σ_*, α₀, η̃. The self-consistent equations of docs/model.md §11 give its test error',
+    'E(σ_*(x₁) − ŷ)² (no ½, noise-free) for the sum-loss ridge readout on n = αd samples, p = d.',
+    'Diagnostics: fixed-point status, iterations, last relative change; an iteration that does not settle',
+    'is refused (exit 2), never printed as a number. At η̃ = 0 it is `onestep oracle mm` with ψ1 = 1,',
+    'ψ2 = α, λ_MM = λ/α.',
+  ].join('\n'),
+  SRF_FLAGS,
+  [
+    'onestep oracle srf --act tanh --target-act tanh --alpha0 2 --eta-tilde 1 --lambda 0.1 --alpha 1 --d 600',
+    'onestep oracle srf --act relu --target-act tanh --alpha0 2 --eta-tilde 2 --alpha 0.5 --json',
+    'onestep oracle srf --act tanh --target-act sin --alpha0 20 --eta-tilde 3 --spectrum limit',
+  ],
+);
+
+function simulationLines(sim: CuiSimulation, theory: number): string[] {
+  const e = (x: Estimate): string => `${x.mean.toPrecision(4)} ± ${(x.se ?? NaN).toPrecision(2)}`;
+  const lines = [`  simulated (${sim.trials} trials at d = p = ${sim.d}, seeds ${sim.seeds}; test MSE ± SE, gap to the network paired on the same draws):`];
+  for (const [name, est] of Object.entries(sim.errors)) {
+    const gap = sim.gapsToNetwork[name];
+    lines.push(`    ${name.padEnd(13)} ${e(est)}${gap ? `   gap to nn ${e(gap)}` : ''}   (theory − this)/theory ${(100 * (theory - est.mean) / theory).toFixed(1)}%`);
+  }
+  lines.push(`    realised step: γ̂ = ${e(sim.gammaHat)}, ĉ = ${e(sim.cHat)}, r̂ = ${e(sim.rHat)}`);
+  return lines;
+}
+
+function srfCommand(argv: string[]): number {
+  const { flags, positionals } = parseFlags(argv, SRF_FLAGS);
+  if (flags.help) {
+    process.stdout.write(SRF_HELP);
+    return 0;
+  }
+  refusePositionals(positionals, 'oracle srf');
+  const act = choiceFlag(flags, 'act', 'tanh', SRF_ACTS);
+  const target = choiceFlag(flags, 'target-act', 'tanh', ANY_ACTIVATION_NAMES);
+  const alpha0 = numberFlag(flags, 'alpha0', 2, { min: 0, max: 1e6 });
+  const etaTilde = numberFlag(flags, 'eta-tilde', 1, { min: 0, max: 1e3 });
+  const lambda = numberFlag(flags, 'lambda', 0.1, { min: 1e-8, max: 1e6 });
+  const alpha = numberFlag(flags, 'alpha', 1, { min: 1e-4, max: 1e4 });
+  const spectrum = choiceFlag(flags, 'spectrum', 'averaged', SPECTRA);
+  // A p×p eigendecomposition in JavaScript: ~2 s at 600, ~15 s at 1200; 4000 caps it at minutes.
+  const d = numberFlag(flags, 'd', 600, { min: 2, max: spectrum === 'limit' ? 1e6 : 4000, integer: true });
+  const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
+  const r = srfOracle({ act, target, alpha0, etaTilde, lambda, alpha, d, spectrum, seed });
+  // No value from an iteration that did not settle: near the interpolation peak (α = 1, λ → 0) or
+  // for a huge step the map stops contracting. One line, the flag to change, exit 2.
+  if (!r.converged) {
+    throw new UsageError(`--lambda: the sRF fixed point ${r.status === 'diverged' ? 'diverged' : 'did not settle'} at α = ${alpha}, λ = ${lambda}, η̃ = ${etaTilde} (${r.iterations} iterations, last relative change ${r.lastChange.toExponential(1)}): no error to report (a larger λ, or α away from 1)`);
+  }
+  const trials = flags.simulate === undefined ? 0 : numberFlag(flags, 'simulate', 0, { min: 1, max: 1000, integer: true });
+  if (trials > 0 && d > 2000) throw new UsageError(`--d: '${d}' is not allowed with --simulate (at most 2000: a trial at d = 600 takes ~1 s)`);
+  let simulation: CuiSimulation | null = null;
+  if (trials > 0) {
+    simulation = simulateCui({ act, target, alpha0, etaTilde, lambda, alpha, d }, trials, seed, Object.keys(SRF_VARIANTS), (m) => progress(`onestep oracle srf: ${m}`));
+    progress('');
+  }
+  const conventions = { lambdaMM: srfLambdaToMM(lambda, alpha), projectLambda: srfLambdaToProject(lambda, Math.round(alpha * d)), projectEta: srfEtaToProject(etaTilde, d), samples: Math.round(alpha * d), stepSamples: Math.round(alpha0 * d) };
+  const out = { error: r.error, status: r.status, converged: r.converged, iterations: r.iterations, lastChange: r.lastChange, mapping: r.mapping, overlaps: r.overlaps, inputs: { act, target, alpha0, etaTilde, lambda, alpha, d, p: d, spectrum, seed }, conventions, simulation: simulation && { ...simulation, perTrial: undefined } };
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    const m = r.mapping;
+    const o = r.overlaps;
+    const f = (x: number): string => x.toPrecision(5);
+    process.stdout.write(
+      [
+        `sRF (Cui et al.), σ = ${act}, σ_* = ${target}, α₀ = ${alpha0}, η̃ = ${etaTilde}, λ = ${lambda}, α = ${alpha}, d = p = ${d}, spectrum ${spectrum}${spectrum === 'limit' ? '' : ` (seed ${seed})`}`,
+        `  test error E(σ_*(x₁) − ŷ)² = ${r.error.toPrecision(6)}`,
+        `  mapping: c = ${f(m.c)} (bulk), r = ${f(m.r)} (spike), γ = ${f(m.gamma)} (overlap with x₁); μ₁ = ${f(m.mu1)}, μ₁* = ${f(m.mu1Star)}, μ₂* = ${f(m.mu2Star)}, s² = ${f(m.s2)}`,
+        `  overlaps: q₁ = ${f(o.q1)}, q₂ = ${f(o.q2)}, V₁ = ${f(o.V1)}, V₂ = ${f(o.V2)}, θ = ${f(o.theta)}, ψ = ${f(o.psi)}, m = ${f(o.m)}`,
+        `  fixed point: ${r.status} after ${r.iterations} iterations, last relative change ${r.lastChange.toExponential(2)}`,
+        `  conventions: λ_MM = λ/α = ${f(conventions.lambdaMM)}; project λ = λ/n = ${conventions.projectLambda.toExponential(4)} (n = ${conventions.samples}); project η = η̃·p = ${f(conventions.projectEta)}`,
+        ...(simulation ? simulationLines(simulation, r.error) : []),
+        '',
+      ].join('\n'),
+    );
+  }
+  return r.converged ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export function oracleCommand(argv: string[]): number {
   const [name, ...rest] = argv;
@@ -292,6 +402,8 @@ export function oracleCommand(argv: string[]): number {
       return getDeCommand(rest);
     case 'gm-ridge':
       return gmCommand(rest);
+    case 'srf':
+      return srfCommand(rest);
     default:
       throw new UsageError(`unknown oracle '${name}' (one of ${ORACLES.join(', ')}; see onestep oracle --help)`);
   }

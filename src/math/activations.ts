@@ -5,8 +5,15 @@ import erfFn from '@stdlib/math-base-special-erf';
 export const ACTIVATION_NAMES = ['relu', 'tanh', 'sigmoid', 'erf', 'linear'] as const;
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
+/** Activations beyond the network's: sin serves as a target σ_* in Cui et al.'s protocol
+ * (docs/model.md §11). Kept out of ACTIVATION_NAMES so that the network's configuration table,
+ * its moment tables and their tests are unchanged. */
+export const EXTRA_ACTIVATION_NAMES = ['sin'] as const;
+export const ANY_ACTIVATION_NAMES = [...ACTIVATION_NAMES, ...EXTRA_ACTIVATION_NAMES] as const;
+export type AnyActivationName = (typeof ANY_ACTIVATION_NAMES)[number];
+
 export interface Activation {
-  readonly name: ActivationName;
+  readonly name: AnyActivationName;
   /** σ(x) */
   readonly f: (x: number) => number;
   /** σ'(x); at a kink, the right derivative (ReLU: σ'(0) = 1 is never hit with probability 1). */
@@ -47,6 +54,15 @@ const ACTIVATIONS: Record<ActivationName, Activation> = {
   erf: { name: 'erf', f: erfFn, df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x), kinks: [] },
   linear: { name: 'linear', f: (x) => x, df: () => 1, kinks: [] },
 };
+
+const EXTRA_ACTIVATIONS: Record<(typeof EXTRA_ACTIVATION_NAMES)[number], Activation> = {
+  sin: { name: 'sin', f: Math.sin, df: Math.cos, kinks: [] },
+};
+
+/** Any activation, the network's or an extra one (sin). */
+export function anyActivation(name: AnyActivationName): Activation {
+  return name === 'sin' ? EXTRA_ACTIVATIONS.sin : ACTIVATIONS[name];
+}
 
 export function isActivationName(name: string): name is ActivationName {
   return (ACTIVATION_NAMES as readonly string[]).includes(name);

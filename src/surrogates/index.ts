@@ -5,11 +5,12 @@ import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { conditionalGaussianSurrogate, unconditionalGaussianSurrogate } from './gaussian.ts';
 import { hermiteSurrogate } from './hermite.ts';
 import type { SurrogateKind, SurrogateSpec } from './kind.ts';
+import { srfSurrogate } from './srf.ts';
 
 export { MAX_HERMITE_DEGREE, resolveDegree } from './hermite.ts';
 export type { SurrogateKind, SurrogateSpec } from './kind.ts';
 
-export const SURROGATES: readonly SurrogateKind[] = [hermiteSurrogate, conditionalGaussianSurrogate, unconditionalGaussianSurrogate];
+export const SURROGATES: readonly SurrogateKind[] = [hermiteSurrogate, conditionalGaussianSurrogate, unconditionalGaussianSurrogate, srfSurrogate];
 
 /** Every surrogate's names, as --help and errors show them. */
 export function surrogateSyntax(): string {

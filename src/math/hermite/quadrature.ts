@@ -127,3 +127,25 @@ export function gaussHermiteRule(points: number): { nodes: Float64Array; weights
   HERMITE_RULES.set(points, rule);
   return rule;
 }
+
+/**
+ * The same rule as explicit nodes and weights (weights include the normal density), so that many
+ * expectations over one variable can be taken as dot products: E f(ζ) ≈ Σ_i weights[i]·f(nodes[i]).
+ */
+export function gaussianRule(breakpoints: readonly number[] = []): { nodes: Float64Array; weights: Float64Array } {
+  const edges = breakpoints.length === 0 ? DEFAULT_EDGES : panelEdges(breakpoints);
+  const count = (edges.length - 1) * ORDER;
+  const nodes = new Float64Array(count);
+  const weights = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const mid = (edges[i] + edges[i + 1]) / 2;
+    const half = (edges[i + 1] - edges[i]) / 2;
+    for (let j = 0; j < ORDER; j++, k++) {
+      const z = mid + half * RULE.nodes[j];
+      nodes[k] = z;
+      weights[k] = RULE.weights[j] * half * INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+    }
+  }
+  return { nodes, weights };
+}

@@ -1,0 +1,76 @@
+// The shape of Cui et al.'s learning curves (docs/model.md §11): test error vs α = n/d for the
+// network after one giant step (markers), the sRF model simulated on the same draws and the sRF
+// fixed point (lines). One panel where the model holds (tanh) and one where it fails (ReLU,
+// docs/findings.md §13). The result is an ordinary figure JSON, so `onestep render` re-makes it.
+// The errors are their test MSE (no ½), in the figure's 'gen' column.
+import { configOfCui, simulateCui } from '../experiment/cui-protocol.ts';
+import { estimate, type Estimate } from '../experiment/stats.ts';
+import { anyActivation } from '../math/activations.ts';
+import { gaussianExpectation } from '../math/hermite/index.ts';
+import { srfOracle } from '../oracles/srf.ts';
+import type { FigureSpec } from './figures.ts';
+import type { FigureResult, PointSummary } from './sweep.ts';
+
+export const SRF_FIGURE_ID = 'srf-alpha';
+export const SRF_FIGURE_ALPHAS = [0.25, 0.5, 1, 1.5, 2, 3];
+export const SRF_FIGURE_DEFAULT_D = 300;
+
+const PANELS = [
+  { name: 'tanh / tanh, α₀ = 2, η̃ = 1', setting: { act: 'tanh', target: 'tanh', alpha0: 2, etaTilde: 1 } },
+  { name: 'relu / tanh, α₀ = 2, η̃ = 2', setting: { act: 'relu', target: 'tanh', alpha0: 2, etaTilde: 2 } },
+] as const;
+const LAMBDA = 0.1;
+
+export const SRF_FIGURE_TITLE = 'Cui et al.: test MSE vs α = n/d after one giant step (network, sRF model, sRF theory; λ = 0.1, p = d)';
+
+export function srfFigureSpec(d: number): FigureSpec {
+  return {
+    id: SRF_FIGURE_ID,
+    title: SRF_FIGURE_TITLE,
+    x: { field: 'mRatio', label: 'α = n/d', values: SRF_FIGURE_ALPHAS },
+    panels: PANELS.map((p) => ({ name: p.name, config: configOfCui({ ...p.setting, lambda: LAMBDA, alpha: 1, d }) })),
+    base: {},
+    surrogates: ['sRF model', 'sRF theory'],
+    degreeCap: null,
+    metric: 'gen',
+    n: d,
+  };
+}
+
+const exact = (v: number): Estimate => ({ mean: v, se: 0 });
+
+/** Run the sweep: `trials` seeds per point from `seed`, the fixed point with the limit spectrum. */
+export function srfAlphaFigure(d: number, trials: number, seed: number, command: string, onProgress?: (done: number, total: number) => void): FigureResult {
+  const points: PointSummary[] = [];
+  const total = PANELS.length * SRF_FIGURE_ALPHAS.length;
+  for (const panel of PANELS) {
+    const target = anyActivation(panel.setting.target);
+    const mean = gaussianExpectation((z) => target.f(z), target.kinks);
+    const halfVar = 0.5 * (gaussianExpectation((z) => target.f(z) ** 2, target.kinks) - mean * mean);
+    for (const alpha of SRF_FIGURE_ALPHAS) {
+      const s = { ...panel.setting, lambda: LAMBDA, alpha, d };
+      const sim = simulateCui(s, trials, seed, ['srf']);
+      const theory = srfOracle({ ...s, spectrum: 'limit' });
+      if (!theory.converged) throw new Error(`sRF fixed point stopped with status '${theory.status}' at α = ${alpha}`);
+      const nnErr = sim.errors.nn;
+      const modelGap = estimate(sim.perTrial.map((t) => (t.errors.srf - t.errors.nn) / t.errors.nn));
+      const theoryGap = estimate(sim.perTrial.map((t) => (theory.error - t.errors.nn) / t.errors.nn));
+      points.push({
+        key: `${panel.name}|${alpha}`,
+        panel: panel.name,
+        x: alpha,
+        y: null,
+        // Per-trial errors stay in the summaries' spread; the figure JSON keeps the summaries.
+        trials: [],
+        nn: { train: nnErr, gen: nnErr },
+        surrogates: {
+          'sRF model': { train: sim.errors.srf, gen: sim.errors.srf, relGap: modelGap, relGapTrain: modelGap },
+          'sRF theory': { train: exact(theory.error), gen: exact(theory.error), relGap: theoryGap, relGapTrain: theoryGap },
+        },
+        halfVarY: exact(halfVar),
+      });
+      onProgress?.(points.length, total);
+    }
+  }
+  return { schema: 'onestep.figure/1', id: SRF_FIGURE_ID, title: SRF_FIGURE_TITLE, spec: srfFigureSpec(d), n: d, trialsPerPoint: trials, seed, command, points };
+}
