@@ -1,5 +1,6 @@
 // The registry of claims the checker knows.
 import { conditionalGaussianEquivalence } from './conditional-gaussian-equivalence.ts';
+import { dataUniversality } from './data-universality.ts';
 import { degreeRuleTheorem } from './degree-rule.ts';
 import { gaussianEquivalence } from './gaussian-equivalence.ts';
 import { gradientSpike } from './gradient-spike.ts';
@@ -18,6 +19,7 @@ export const THEOREMS: readonly Theorem[] = [
   oracleMeiMontanari,
   oracleGetDe,
   oracleGmRidge,
+  dataUniversality,
 ];
 
 export function theoremById(id: string): Theorem | undefined {

@@ -1,13 +1,13 @@
 // `onestep check`: run theorems' checks and print verdicts with their reasons.
 // Exit 0 when every verdict is agree, 1 when any is disagree, 3 when only inconclusive
 // remains, 2 for bad input.
-import { ConfigError, type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
+import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
@@ -19,6 +19,11 @@ const FLAGS: FlagTable = {
   config: { type: 'string', value: 'FILE', help: 'check this configuration (the config object of `onestep trial --json`)' },
   ladder: { type: 'string', value: 'N,N,…', help: 'override the tier’s ladder of n' },
   surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
+  data: { type: 'string', value: 'D', help: "check on real data: fashion-mnist (the paper's setting; the ladder is n = 784)" },
+  classes: { type: 'string', value: 'A,B', help: 'the two Fashion-MNIST classes (with --data; default 0,1)' },
+  centring: { type: 'string', value: 'C', help: 'class | common (with --data)' },
+  'pixel-noise': { type: 'string', value: 'S', help: 'std of the added N(0, I) noise (with --data; 1 is the paper’s)' },
+  theta: { type: 'string', value: 'T', help: 'image scale θ (with --data; default n)' },
   json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -37,6 +42,7 @@ export const CHECK_HELP = helpText(
     'onestep check --theorem hermite-equivalence --tier quick',
     'onestep check --theorem hermite-equivalence --surrogate hermite:1 --config cfg.json',
     'onestep check --tier standard --json > verdicts.json',
+    'onestep check --theorem data-universality --data fashion-mnist --classes 0,1',
   ],
 );
 
@@ -102,6 +108,25 @@ function formatReport(r: CheckReport): string {
   return lines.join('\n');
 }
 
+/** --data and its companions: the image setting (docs/model.md §10), validated like trial's flags. */
+function imageFlags(flags: ParsedFlags): Partial<ExperimentConfig> | undefined {
+  const companions = ['classes', 'centring', 'pixel-noise', 'theta'];
+  if (flags.data === undefined) {
+    const stray = companions.find((f) => flags[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is not allowed without --data fashion-mnist (it sets the image data)`);
+    return undefined;
+  }
+  const data = choiceFlag(flags, 'data', 'mixture', ['mixture', 'fashion-mnist', 'fashion-mnist-twin'] as const);
+  if (data === 'mixture') throw new UsageError("--data: 'mixture' is not allowed (check runs the mixture by default; give fashion-mnist)");
+  const out: Partial<ExperimentConfig> = { ...IMAGE_DEFAULTS, data };
+  if (flags.classes !== undefined) out.classes = numberListFlag(flags, 'classes');
+  if (flags.centring !== undefined) out.centring = choiceFlag(flags, 'centring', 'class', ['class', 'common'] as const);
+  if (flags['pixel-noise'] !== undefined) out.pixelNoise = numberFlag(flags, 'pixel-noise', 1, { min: 0, max: 1000 });
+  if (flags.theta !== undefined) out.theta = numberFlag(flags, 'theta', 0, { min: 0, max: 1e9 });
+  validateConfig({ ...DEFAULT_CONFIG, ...out });
+  return out;
+}
+
 export function checkCommand(argv: string[]): number {
   const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
@@ -120,14 +145,18 @@ export function checkCommand(argv: string[]): number {
   const surrogate = flags.surrogate === undefined ? undefined : String(flags.surrogate);
   if (surrogate !== undefined) checkSurrogateFlag(surrogate, theorems as Theorem[]);
   const configPath = flags.config === undefined ? undefined : String(flags.config);
-  const given = configPath === undefined ? undefined : loadConfig(configPath);
+  const fromFile = configPath === undefined ? undefined : loadConfig(configPath);
+  const images = imageFlags(flags);
+  const given = images || fromFile ? { ...fromFile, ...images } : undefined;
+  // Images have one dimension (784 pixels): the tier's ladder of n cannot apply.
+  const ladderUsed = ladder ?? (given && given.data !== undefined && given.data !== 'mixture' ? [IMAGE_DIMENSION] : undefined);
 
   const reports: CheckReport[] = [];
   for (const theorem of theorems as NonNullable<(typeof theorems)[number]>[]) {
     const configs = given ? [given] : theorem.pinned.slice(0, runs).map((p) => p.config);
     for (const config of configs) {
       // A theorem refusing the given file's configuration names the file, not a flag.
-      const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+      const run = () => runCheck({ theorem, config, tier, seed, ladder: ladderUsed, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       reports.push(report);

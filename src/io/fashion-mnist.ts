@@ -58,6 +58,16 @@ export function fashionMnistDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
+/** Whether the images can be found (tests on real data are skipped, with a warning, when not). */
+export function fashionMnistAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  try {
+    fashionMnistDir(env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const memo = new Map<string, ImageClass>();
 
 /** One class, parsed once per process (per directory). */
