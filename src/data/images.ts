@@ -269,9 +269,19 @@ function imageStructure(c: ExperimentConfig, pre: ImagePreprocessing): MixtureSt
       }
       return cached;
     };
+    let covariance: Matrix | null = null;
     return {
       weight: c.rho[k],
       mean,
+      // Σ_c = f_c²·S_c + s²·I, made on first use (only the Gaussian surrogates ask for it).
+      get covariance() {
+        if (!covariance) {
+          const S = pre.stats[k].covariance;
+          covariance = fromData(n, n, S.data.map((v) => f * f * v));
+          for (let j = 0; j < n; j++) covariance.data[j * n + j] += pre.noise ** 2;
+        }
+        return covariance;
+      },
       get spikes() {
         return spectral().spikes;
       },
