@@ -109,7 +109,12 @@ function fieldFromFlag(flags: ParsedFlags, f: ConfigField, components: number): 
 /** Image sources take the paper's real-data setting for every field whose flag is not given. */
 function imageDefaultsFor(flags: ParsedFlags): Partial<ExperimentConfig> {
   const data = flags.data === undefined ? 'mixture' : String(flags.data);
-  if (!isImageData({ data: data as ExperimentConfig['data'] })) return {};
+  if (!isImageData({ data: data as ExperimentConfig['data'] })) {
+    // The image settings mean nothing for the mixture: refused, never silently ignored.
+    const stray = ['classes', 'centring', 'pixel-noise'].find((f) => flags[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is not allowed without --data fashion-mnist or fashion-mnist-twin (it sets the image data)`);
+    return {};
+  }
   return Object.fromEntries(Object.entries(IMAGE_DEFAULTS).filter(([key]) => flags[configField(key)!.flag] === undefined));
 }
 
