@@ -232,16 +232,16 @@ export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
     comp.covariance ? [] : Array.from({ length: comp.spikes.rows }, (_, l) => comp.spikes.data.subarray(l * n, (l + 1) * n)),
   );
   const grams = spikeRows.map((rows) => rows.map((g) => rows.map((h) => dot(g, h))));
+  // F̂Σ_c once per component given whole (image sources), by the backend's product.
+  const fSigma = ctx.mixture.components.map((comp) => (comp.covariance ? linalg().mulAB(Fhat, comp.covariance) : null));
   for (let i = 0; i < Fhat.rows; i++) {
     const f = Fhat.data.subarray(i * n, (i + 1) * n);
     let extra = 0;
     ctx.mixture.components.forEach((comp, c) => {
-      if (comp.covariance) {
+      const fs = fSigma[c];
+      if (fs) {
         // f̂ᵀΣ_c f̂ + (μ_cᵀf̂)², less the ‖f̂‖² already counted.
-        const sf = new Float64Array(n);
-        const S = comp.covariance.data;
-        for (let a = 0; a < n; a++) sf[a] = dot(S.subarray(a * n, (a + 1) * n), f);
-        extra += comp.weight * (dot(sf, f) - dot(f, f) + (comp.mean ? dot(comp.mean, f) ** 2 : 0));
+        extra += comp.weight * (dot(fs.data.subarray(i * n, (i + 1) * n), f) - dot(f, f) + (comp.mean ? dot(comp.mean, f) ** 2 : 0));
         return;
       }
       const p = spikeRows[c].map((g) => dot(g, f));
