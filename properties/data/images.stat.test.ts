@@ -39,5 +39,14 @@ describe('Fashion-MNIST twin (synthetic fixture)', () => {
       const along2 = rows.reduce((s, x) => s + x.reduce((t, v, j) => t + v * v2[j], 0) ** 2, 0) / N;
       expect(Math.abs(along2 - lam) / lam).toBeGreaterThan(5 * Math.sqrt(2 / N));
     }
+    // Drawn in blocks of any size, the twin's rows are the same.
+    const blocked = dataSourceOf(c, rootStream(4).child('structure')).sampler('ridge', sizesOf(c).m, rootStream(4).child('ridge'));
+    const parts = new Float64Array(set.X.data.length);
+    for (let at = 0; blocked.remaining > 0; ) {
+      const b = blocked.next(333).X.data;
+      parts.set(b, at);
+      at += b.length;
+    }
+    expect(parts.every((v, i) => v === set.X.data[i])).toBe(true);
   });
 });

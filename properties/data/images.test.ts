@@ -71,6 +71,25 @@ describe('Fashion-MNIST source (synthetic fixture)', () => {
     expect(Array.from(draw(noisy, 5).test.X.data)).toEqual(Array.from(draw(noisy, 5).test.X.data));
   });
 
+  it('draws the same set whole or in blocks of any size (the test set is streamed)', () => {
+    const c = config({ pixelNoise: 1, noise: 0.2 });
+    const s = sizesOf(c);
+    const source = dataSourceOf(c, rootStream(7).child('structure'));
+    const whole = source.sampler('test', s.mTest, rootStream(7).child('test')).all();
+    for (const size of [1, 7, 33]) {
+      const sampler = source.sampler('test', s.mTest, rootStream(7).child('test'));
+      const X: number[] = [];
+      const y: number[] = [];
+      while (sampler.remaining > 0) {
+        const b = sampler.next(size);
+        X.push(...b.X.data);
+        y.push(...b.y);
+      }
+      expect(X).toEqual(Array.from(whole.X.data));
+      expect(y).toEqual(Array.from(whole.y));
+    }
+  });
+
   it('equalises the class traces and centres on the common mean when asked', () => {
     const pre = imagePreprocessing(config());
     // Class 2 is scaled by √(Tr S₁/Tr S₂): both scaled traces equal θ.
