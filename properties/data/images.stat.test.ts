@@ -9,6 +9,7 @@ import { rootStream } from '../../src/random/stream.ts';
 import { writeFashionFixture } from '../fixtures/fashion-fixture.ts';
 
 process.env.ONESTEP_FASHION_MNIST_DIR = writeFashionFixture([3, 8], 80);
+process.env.ONESTEP_CACHE_DIR = 'off';
 
 describe('Fashion-MNIST twin (synthetic fixture)', () => {
   it('matches each class mean, trace and leading-direction variance (5 standard errors)', () => {

@@ -16,6 +16,7 @@
 // that permutation. The added noise (and the twin's Gaussians) come from each set's own stream,
 // so a trial replays from its seed.
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { contentKey, readCachedArray, writeCachedArray } from '../io/array-cache.ts';
 import { DataInputError, fashionMnistDir, IMAGE_PIXELS, type ImageClass, loadFashionClass } from '../io/fashion-mnist.ts';
 import { linalg } from '../linalg/index.ts';
 import { fromData, type Matrix, zeros } from '../linalg/matrix.ts';
@@ -68,20 +69,34 @@ export function classStatistics(label: number, dir: string = fashionMnistDir()):
   return stats;
 }
 
-/** S_c's eigendecomposition and square-root factor (once per process and class: ~5 s at 784). */
+/** S_c's eigendecomposition and square-root factor (~5 s at 784; kept per process and on disk). */
 export function classSpectrum(stats: ClassStatistics): ClassSpectrum {
   const hit = spectrumMemo.get(stats.images.file);
   if (hit) return hit;
   const n = stats.covariance.rows;
-  const ml = new MlMatrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) ml.set(i, j, stats.covariance.data[i * n + j]);
-  const eig = new EigenvalueDecomposition(ml, { assumeSymmetric: true });
-  const raw = eig.realEigenvalues;
-  const V = eig.eigenvectorMatrix;
-  const order = raw.map((_, i) => i).sort((p, q) => raw[q] - raw[p]);
-  const values = Float64Array.from(order, (i) => Math.max(0, raw[i]));
-  const vectors = zeros(n, n);
-  for (let a = 0; a < n; a++) for (let t = 0; t < n; t++) vectors.data[a * n + t] = V.get(t, order[a]);
+  // On disk (.onestep-cache/, named by the class's pixels): ~5 s saved per class and process.
+  const cacheName = `fashion-spectrum-${contentKey(stats.images.pixels)}`;
+  const cached = readCachedArray(cacheName, n + n * n);
+  let values: Float64Array;
+  let vectors: Matrix;
+  if (cached) {
+    values = cached.slice(0, n);
+    vectors = fromData(n, n, cached.slice(n));
+  } else {
+    const ml = new MlMatrix(n, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) ml.set(i, j, stats.covariance.data[i * n + j]);
+    const eig = new EigenvalueDecomposition(ml, { assumeSymmetric: true });
+    const raw = eig.realEigenvalues;
+    const V = eig.eigenvectorMatrix;
+    const order = raw.map((_, i) => i).sort((p, q) => raw[q] - raw[p]);
+    values = Float64Array.from(order, (i) => Math.max(0, raw[i]));
+    vectors = zeros(n, n);
+    for (let a = 0; a < n; a++) for (let t = 0; t < n; t++) vectors.data[a * n + t] = V.get(t, order[a]);
+    const keep = new Float64Array(n + n * n);
+    keep.set(values, 0);
+    keep.set(vectors.data, n);
+    writeCachedArray(cacheName, keep);
+  }
   // R[i, a] = V[i, a]·√λ_a, so that R Rᵀ = V Λ Vᵀ = S_c.
   const root = zeros(n, n);
   for (let i = 0; i < n; i++) for (let a = 0; a < n; a++) root.data[i * n + a] = vectors.data[a * n + i] * Math.sqrt(values[a]);
