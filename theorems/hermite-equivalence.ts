@@ -73,5 +73,13 @@ export const hermiteEquivalence: Theorem = {
       expect: 'disagree',
       why: 'expanding at 2b mismatches every coefficient (+18% ± 1% at n = 400)',
     },
+    {
+      name: 'Fashion-MNIST at θ = n/2 with the bulk scale b = 1/√2 instead of the paper’s b = 1',
+      config: { ...IMAGE_DEFAULTS, data: 'fashion-mnist', classes: [0, 1], kRatio: 2, theta: 392 },
+      ladder: [784],
+      surrogate: 'hermite:4:bscale=0.7071',
+      expect: 'disagree',
+      why: 'where hermite:4 agrees (+0.70% [−0.68%, 2.08%]), the expansion at the bulk scale is off: +22.1% [17.9%, 26.2%] (6 paired trials; docs/findings.md §13)',
+    },
   ],
 };
