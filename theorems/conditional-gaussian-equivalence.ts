@@ -1,3 +1,4 @@
+import { IMAGE_DEFAULTS } from '../src/data/config.ts';
 import type { Theorem } from './types.ts';
 
 export const conditionalGaussianEquivalence: Theorem = {
@@ -39,6 +40,14 @@ export const conditionalGaussianEquivalence: Theorem = {
       surrogate: 'get',
       expect: 'disagree',
       why: 'the unconditional model ignores the shift along the spikes (+9000% at n = 400)',
+    },
+    {
+      name: 'unconditional Gaussian model on Fashion-MNIST (0 vs 1, θ = n)',
+      config: { ...IMAGE_DEFAULTS, data: 'fashion-mnist', classes: [0, 1], kRatio: 2, rank: 4 },
+      ladder: [784],
+      surrogate: 'get',
+      expect: 'disagree',
+      why: 'without the class structure the images are not Gaussian features: +118% [104%, 133%] (6 paired trials), where cget with 4 eigen-directions per class is at −0.94% [−3.40%, 1.52%] (12 trials, undecided; docs/findings.md §13)',
     },
   ],
 };

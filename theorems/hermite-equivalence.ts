@@ -1,3 +1,4 @@
+import { IMAGE_DEFAULTS } from '../src/data/config.ts';
 import { degreeRule } from '../src/math/hermite/index.ts';
 import type { Theorem } from './types.ts';
 
@@ -31,6 +32,24 @@ export const hermiteEquivalence: Theorem = {
       why: 'the whole strength in the step (η = n^0.74): the authors’ step keeps the theorem (+1.0% ± 0.3% at n = 800; docs/findings.md §4); only the √k step broke it',
     },
     { name: 'α = 1, ReLU', config: { act: 'relu', alpha: 1 }, expect: 'agree', why: 'as for tanh (docs/findings.md §4)' },
+    // Real images (docs/model.md §10), degree 4 as the paper (β = 1 is outside the rule's intervals):
+    // where the added noise dominates the model holds, where the images dominate it does not.
+    {
+      name: 'Fashion-MNIST 0 vs 1, images at half the noise (θ = n/2), degree 4',
+      config: { ...IMAGE_DEFAULTS, data: 'fashion-mnist', classes: [0, 1], kRatio: 2, theta: 392 },
+      surrogate: 'hermite:4',
+      ladder: [784],
+      expect: 'agree',
+      why: 'generalisation gap +0.70% [−0.68%, 2.08%], training +0.38% [−1.41%, 2.17%] (6 paired trials; docs/findings.md §13)',
+    },
+    {
+      name: 'Fashion-MNIST 0 vs 1, images ten times the noise (θ = 10n), degree 4',
+      config: { ...IMAGE_DEFAULTS, data: 'fashion-mnist', classes: [0, 1], kRatio: 2, theta: 7840 },
+      surrogate: 'hermite:4',
+      ladder: [784],
+      expect: 'disagree',
+      why: 'generalisation gap +95% [22%, 169%], training +7.5% [3.6%, 11.5%] (6 paired trials): on real images the equivalence stops between θ = n/2 and 2n (docs/findings.md §13)',
+    },
   ],
   negativeControls: [
     {
@@ -53,6 +72,14 @@ export const hermiteEquivalence: Theorem = {
       surrogate: 'hermite:2:bscale=2',
       expect: 'disagree',
       why: 'expanding at 2b mismatches every coefficient (+18% ± 1% at n = 400)',
+    },
+    {
+      name: 'Fashion-MNIST at θ = n/2 with the bulk scale b = 1/√2 instead of the paper’s b = 1',
+      config: { ...IMAGE_DEFAULTS, data: 'fashion-mnist', classes: [0, 1], kRatio: 2, theta: 392 },
+      ladder: [784],
+      surrogate: 'hermite:4:bscale=0.7071',
+      expect: 'disagree',
+      why: 'where hermite:4 agrees (+0.70% [−0.68%, 2.08%]), the expansion at the bulk scale is off: +22.1% [17.9%, 26.2%] (6 paired trials; docs/findings.md §13)',
     },
   ],
 };

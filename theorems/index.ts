@@ -1,5 +1,6 @@
 // The registry of claims the checker knows.
 import { conditionalGaussianEquivalence } from './conditional-gaussian-equivalence.ts';
+import { dataUniversality } from './data-universality.ts';
 import { degreeRuleTheorem } from './degree-rule.ts';
 import { gaussianEquivalence } from './gaussian-equivalence.ts';
 import { gradientSpike } from './gradient-spike.ts';
@@ -22,6 +23,7 @@ export const THEOREMS: readonly Theorem[] = [
   oracleGmRidge,
   srfAsymptotics,
   srfEquivalence,
+  dataUniversality,
 ];
 
 export function theoremById(id: string): Theorem | undefined {

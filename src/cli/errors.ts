@@ -1,6 +1,7 @@
 // Errors the command reports as one line with exit code 2 (bad input), as opposed to
 // internal failures (exit 1). Library code throws ConfigError; the CLI adds UsageError.
 import { ConfigError, configField } from '../data/config.ts';
+import { DataInputError } from '../io/fashion-mnist.ts';
 import { NpyError } from '../io/npy.ts';
 
 export class UsageError extends Error {
@@ -11,7 +12,7 @@ export class UsageError extends Error {
 }
 
 export function isBadInput(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError;
+  return e instanceof UsageError || e instanceof ConfigError || e instanceof NpyError || e instanceof DataInputError;
 }
 
 /** A config field that is also a flag name (lower case, dashes): 'n', 'm-ratio', 'rho' … */

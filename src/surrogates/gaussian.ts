@@ -12,7 +12,8 @@
 // means, s is their mixture mean m_i = Σ_c ρ_c μ_cᵀf̂_i, u = F̂x − m_i and b_i² the variance. (Taking b_i = ‖f̂_i‖, docs/model.md §5's
 // formula with an empty subspace, ignores the spikes and made the baseline fail for the wrong
 // reason: mis-scaled moments rather than the missing conditioning.)
-import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
+import { linalg } from '../linalg/index.ts';
+import { dot, type Matrix, transpose, zeros } from '../linalg/matrix.ts';
 import { conditionalMoments } from '../math/moment-tables.ts';
 import { stepSetCorrelation } from '../model/network.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
@@ -88,6 +89,43 @@ function projection(ctx: TrialContext, vectors: Float64Array[], fhatNorms2: Floa
   return { basis, fhatBasis, bulkScale, offset: null };
 }
 
+/**
+ * Exact Gaussian conditioning for a component with a full covariance Σ and mean μ (image sources,
+ * docs/model.md §10): given κ = Bᵀx, f̂_iᵀx is Gaussian with mean f̂_iᵀμ + W_i(κ − Bᵀμ) and variance
+ * f̂_iᵀΣf̂_i − W_i BᵀΣf̂_i, W = F̂ΣB(BᵀΣB)⁻¹. With Σ = I this is `projection` above (W = F̂B,
+ * b_i² = ‖f̂_i‖² − ‖Bᵀf̂_i‖²); for images the bulk is far from isotropic (the image covariance
+ * beyond the kept directions), and taking it as I would mis-scale every moment.
+ */
+function covarianceProjection(ctx: TrialContext, vectors: Float64Array[], sigma: Matrix, mu: Float64Array | null): ComponentProjection {
+  const rows = orthonormalBasis(vectors);
+  const n = ctx.Fhat.cols;
+  const k = ctx.Fhat.rows;
+  const p = rows.length;
+  const basis = zeros(p, n);
+  rows.forEach((r, i) => basis.data.set(r, i * n));
+  const la = linalg();
+  const sigmaB = la.mulABt(sigma, basis); // n × p: ΣB (Σ symmetric)
+  const bSigmaB = la.mulAB(basis, sigmaB); // p × p
+  const fSigma = la.mulAB(ctx.Fhat, sigma); // k × n
+  const fSigmaB = la.mulAB(ctx.Fhat, sigmaB); // k × p
+  const W = transpose(la.choleskySolve(bSigmaB, transpose(fSigmaB))); // k × p
+  const bulkScale = new Float64Array(k);
+  const offset = mu ? new Float64Array(k) : null;
+  const bMu = mu ? rows.map((r) => dot(r, mu)) : null;
+  for (let i = 0; i < k; i++) {
+    const f = ctx.Fhat.data.subarray(i * n, (i + 1) * n);
+    let v = dot(fSigma.data.subarray(i * n, (i + 1) * n), f);
+    for (let a = 0; a < p; a++) v -= W.data[i * p + a] * fSigmaB.data[i * p + a];
+    bulkScale[i] = Math.sqrt(Math.max(v, 0));
+    if (offset && mu && bMu) {
+      let o = dot(f, mu);
+      for (let a = 0; a < p; a++) o -= W.data[i * p + a] * bMu[a];
+      offset[i] = o;
+    }
+  }
+  return { basis, fhatBasis: W, bulkScale, offset };
+}
+
 /** Runs [start, end) of consecutive rows that share a component. */
 function componentRuns(component: Int32Array): [number, number, number][] {
   const runs: [number, number, number][] = [];
@@ -156,6 +194,7 @@ export function conditionalGaussianFeatureMap(ctx: TrialContext, name: string): 
     const vectors = [v];
     for (let i = 0; i < comp.spikes.rows; i++) vectors.push(comp.spikes.data.subarray(i * n, (i + 1) * n));
     if (comp.mean) vectors.push(comp.mean);
+    if (comp.covariance) return covarianceProjection(ctx, vectors, comp.covariance, comp.mean);
     return projection(ctx, vectors, norms2);
   });
   const dims = projections.map((p) => p.basis.rows);
@@ -190,13 +229,21 @@ export function mixtureSecondMoments(ctx: TrialContext): Float64Array {
   const n = Fhat.cols;
   const out = rowNormsSquared(Fhat);
   const spikeRows = ctx.mixture.components.map((comp) =>
-    Array.from({ length: comp.spikes.rows }, (_, l) => comp.spikes.data.subarray(l * n, (l + 1) * n)),
+    comp.covariance ? [] : Array.from({ length: comp.spikes.rows }, (_, l) => comp.spikes.data.subarray(l * n, (l + 1) * n)),
   );
   const grams = spikeRows.map((rows) => rows.map((g) => rows.map((h) => dot(g, h))));
+  // F̂Σ_c once per component given whole (image sources), by the backend's product.
+  const fSigma = ctx.mixture.components.map((comp) => (comp.covariance ? linalg().mulAB(Fhat, comp.covariance) : null));
   for (let i = 0; i < Fhat.rows; i++) {
     const f = Fhat.data.subarray(i * n, (i + 1) * n);
     let extra = 0;
     ctx.mixture.components.forEach((comp, c) => {
+      const fs = fSigma[c];
+      if (fs) {
+        // f̂ᵀΣ_c f̂ + (μ_cᵀf̂)², less the ‖f̂‖² already counted.
+        extra += comp.weight * (dot(fs.data.subarray(i * n, (i + 1) * n), f) - dot(f, f) + (comp.mean ? dot(comp.mean, f) ** 2 : 0));
+        return;
+      }
       const p = spikeRows[c].map((g) => dot(g, f));
       const sp = p.map((pl, l) => comp.sampleFactors[l] * pl);
       let e = 0;
