@@ -1,14 +1,19 @@
-// `onestep check`: run theorems' checks and print verdicts with their reasons.
-// Exit 0 when every verdict is agree, 1 when any is disagree, 3 when only inconclusive
-// remains, 2 for bad input.
+// `onestep check`: run theorems' checks and print verdicts with their reasons, then one tally
+// line. A theorem's pinned examples carry an expected verdict; a configuration given by hand
+// (--config) or a surrogate named by hand (--surrogate) has none. Exit codes: exitCodeOf in
+// src/report/ci.ts (1 a missed expectation or a disagree without one, 3 inconclusive without
+// one, 2 bad input, else 0).
 import { ConfigError, type ExperimentConfig, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
+import type { PinnedExample } from '../../theorems/types.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
+import { type CheckedCase, exitCodeOf, expectationMark, tallyLine, tallyOf } from '../report/ci.ts';
+import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
 const FLAGS: FlagTable = {
@@ -19,7 +24,8 @@ const FLAGS: FlagTable = {
   config: { type: 'string', value: 'FILE', help: 'check this configuration (the config object of `onestep trial --json`)' },
   ladder: { type: 'string', value: 'N,N,…', help: 'override the tier’s ladder of n' },
   surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
-  json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
+  json: { type: 'boolean', help: 'print JSON: {schema, tier, seed, results: [...], tally, exitCode}, whatever is checked' },
+  ...CI_FLAGS,
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -30,13 +36,16 @@ export const CHECK_HELP = helpText(
     'relative gap of both errors with a 95% interval, a tolerance derived from a numerical floor and',
     'an O(n^-1/2) finite-size allowance, a trend in n, and trials added until the verdict is decided',
     'or the budget spent. Verdicts: agree | disagree | inconclusive, always with reasons.',
-    'Exit code: 0 all agree, 1 any disagree, 3 only inconclusive left, 2 bad input.',
+    'A theorem’s pinned examples (the default) each expect a verdict; --config or --surrogate',
+    'checks a configuration by hand, which expects none. The last line is the tally.',
+    EXIT_CODES_HELP,
   ].join('\n'),
   FLAGS,
   [
     'onestep check --theorem hermite-equivalence --tier quick',
     'onestep check --theorem hermite-equivalence --surrogate hermite:1 --config cfg.json',
     'onestep check --tier standard --json > verdicts.json',
+    'onestep check --tier quick --junit checks.xml --summary "$GITHUB_STEP_SUMMARY"',
   ],
 );
 
@@ -91,13 +100,15 @@ function checkSurrogateFlag(surrogate: string, theorems: readonly Theorem[]): vo
   }
 }
 
-function formatReport(r: CheckReport): string {
-  const lines = [`${r.theorem}${r.surrogate ? ` (${r.surrogate})` : ''}: ${r.verdict.toUpperCase()}`];
+function formatReport(r: CheckedCase & CheckReport): string {
+  const head = `${r.theorem}${r.example ? ` · ${r.example}` : ''}${r.surrogate ? ` (${r.surrogate})` : ''}: ${r.verdict.toUpperCase()}`;
+  const lines = [r.expected === undefined ? head : `${head}   expected ${expectationMark(r)}`];
   for (const rung of r.ladder) {
     const g = rung.relGap;
     lines.push(`  n = ${String(rung.n).padEnd(5)} trials ${String(rung.trials).padEnd(3)} gap ${formatGap(g)}  tol ±${(100 * rung.tolerance).toFixed(2)}%`);
   }
   for (const reason of r.reasons) lines.push(`  - ${reason}`);
+  if (r.knownUndecided && r.verdict === 'inconclusive') lines.push(`  - known: ${r.knownUndecided}`);
   lines.push(`  tolerance: ${r.tolerance}`);
   return lines.join('\n');
 }
@@ -121,21 +132,32 @@ export function checkCommand(argv: string[]): number {
   if (surrogate !== undefined) checkSurrogateFlag(surrogate, theorems as Theorem[]);
   const configPath = flags.config === undefined ? undefined : String(flags.config);
   const given = configPath === undefined ? undefined : loadConfig(configPath);
+  const ci = ciTargets(flags);
 
-  const reports: CheckReport[] = [];
+  const reports: (CheckReport & CheckedCase)[] = [];
   for (const theorem of theorems as NonNullable<(typeof theorems)[number]>[]) {
-    const configs = given ? [given] : theorem.pinned.slice(0, runs).map((p) => p.config);
-    for (const config of configs) {
+    // A pinned example run as pinned carries its expectation; altered by hand, it has none.
+    const configs: { config: Partial<ExperimentConfig>; pinned?: PinnedExample }[] = given ? [{ config: given }] : theorem.pinned.slice(0, runs).map((p) => ({ config: p.config, pinned: surrogate === undefined ? p : undefined }));
+    for (const { config, pinned } of configs) {
       // A theorem refusing the given file's configuration names the file, not a flag.
       const run = () => runCheck({ theorem, config, tier, seed, ladder, surrogate, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
-      reports.push(report);
-      if (!flags.json) process.stdout.write(`${formatReport(report)}\n\n`);
+      const expectation = pinned
+        ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecidedAtStandard ? { knownUndecided: pinned.undecidedAtStandard } : {}) }
+        : {};
+      const checked = { ...report, ...expectation };
+      reports.push(checked);
+      if (!flags.json) process.stdout.write(`${formatReport(checked)}\n\n`);
     }
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  if (reports.some((r) => r.verdict === 'disagree')) return 1;
-  if (reports.some((r) => r.verdict === 'inconclusive')) return 3;
-  return 0;
+  const tally = tallyOf(reports);
+  const exitCode = exitCodeOf(tally, ci.strict);
+  writeCiOutputs(ci, `onestep check (${tier} tier, seed ${seed})`, reports);
+  if (flags.json) {
+    // One shape whatever is checked: scripts never branch on one theorem versus several.
+    process.stdout.write(`${JSON.stringify({ schema: 'onestep.check/1', tier, seed, strict: ci.strict, results: reports, tally, exitCode }, null, 2)}\n`);
+    process.stderr.write(`${tallyLine(tally, ci.strict)}\n`);
+  } else process.stdout.write(`${tallyLine(tally, ci.strict)}\n`);
+  return exitCode;
 }

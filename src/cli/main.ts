@@ -42,10 +42,14 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
+Exit codes: 0 pass; 1 a claim or control missed its expected verdict (check, report) or a
+configuration checked by hand disagrees; 2 bad input; 3 undecided (see onestep check --help).
+
 Start with:
   onestep trial --n 1000 --act relu --trials 3
   onestep degree --beta 0.74
   onestep check --theorem hermite-equivalence --tier quick
+  onestep report --tier quick --junit report.xml --summary "$GITHUB_STEP_SUMMARY"
   onestep oracle mm --act relu --psi1 2 --psi2 1 --lambda 1e-3 --n 400 --f1 1 --fstar 0.5 --tau 0.3
 `;
 

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vl from 'vega-lite';
 import { formatGap } from '../experiment/verdict.ts';
+import { alarmNote, expectationMark, knownUndecided, outcomeOf, tallyLine, tallyOf } from './ci.ts';
 import type { Report, ReportEntry } from './report.ts';
 import { toSvg } from './render.ts';
 
@@ -51,26 +52,45 @@ export function gapChart(report: Report): vl.TopLevelSpec {
 
 /** The expected answer, marked where a finding says the standard tier cannot decide it. */
 function expectedText(e: ReportEntry): string {
-  return e.knownUndecided ? `${e.expected} (undecided at n ≤ 800, known)` : e.expected;
+  return knownUndecided(e) ? `${expectationMark(e)} (known: undecided at n ≤ 800)` : expectationMark(e);
+}
+
+/**
+ * The headline: the tally of expectations (met / missed / undecided), then what the controls and
+ * the true claims got — undecided claims counted, never hidden behind "power 12/12".
+ */
+export function headline(r: Report): { tally: string; detail: string } {
+  const t = tallyOf(r.entries);
+  const controls = r.entries.filter((e) => e.kind === 'negative-control');
+  const claims = r.entries.filter((e) => e.kind === 'claim');
+  const count = (list: ReportEntry[], v: string) => list.filter((e) => e.verdict === v).length;
+  return {
+    tally: tallyLine(t),
+    detail: `Negative controls: ${count(controls, 'disagree')}/${controls.length} rejected, ${count(controls, 'inconclusive')} undecided, ${count(controls, 'agree')} accepted. True claims: ${count(claims, 'agree')}/${claims.length} confirmed, ${count(claims, 'inconclusive')} undecided, ${count(claims, 'disagree')} rejected (false alarms).`,
+  };
 }
 
 export function reportMarkdown(r: Report): string {
+  const h = headline(r);
   const lines = [
-    `# onestep report (${r.tier} tier)`,
+    `# onestep report (${r.tier} tier): ${h.tally}`,
     '',
     `Created ${r.createdAt} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.platform}, Node ${r.machine.node}, backend ${r.machine.backend}); seed ${r.seed}.`,
     '',
-    `Power: ${r.power.rejected}/${r.power.controls} negative controls rejected. False alarms: ${r.falseAlarms.rejected}/${r.falseAlarms.claims} true claims rejected.`,
+    h.detail,
+    '',
+    '✓ expectation met · ✗ missed · ? undecided (more n or trials needed)',
     '',
     '![gap against n](gaps.svg)',
     '',
-    '| theorem | example | kind | surrogate | expected | verdict | largest n: gap [95% interval] | tol |',
-    '|---|---|---|---|---|---|---|---|',
+    '| theorem | example | kind | surrogate | expected → got | largest n: gap [95% interval] | tol |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const e of r.entries) {
     const top = e.ladder[e.ladder.length - 1];
     const gap = top && top.tolerance > 0 ? formatGap(top.relGap) : '—';
-    lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | ${expectedText(e)} | **${e.verdict}** | ${gap} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
+    const note = alarmNote(e);
+    lines.push(`| ${e.theorem} | ${e.example} | ${e.kind} | ${e.surrogate ?? '—'} | **${expectedText(e)}** | ${gap}${note ? ` (${note})` : ''} | ${top && top.tolerance > 0 ? `±${(100 * top.tolerance).toFixed(2)}%` : '—'} |`);
   }
   lines.push('', '## Reasons', '');
   for (const e of r.entries) lines.push(`- **${e.theorem} · ${e.example}**: ${e.reasons.join('; ')}${e.knownUndecided ? ` — known: ${e.knownUndecided}` : ''}`);
@@ -86,18 +106,26 @@ function escapeHtml(s: string): string {
 }
 
 export function reportHtml(r: Report, svg: string, figures: string[]): string {
+  const h = headline(r);
   const rows = r.entries
-    .map((e) => `<tr class="${e.verdict}"><td>${escapeHtml(e.theorem)}</td><td>${escapeHtml(e.example)}</td><td>${e.kind}</td><td>${escapeHtml(e.surrogate ?? '—')}</td><td>${escapeHtml(expectedText(e))}</td><td><b>${e.verdict}</b></td><td>${escapeHtml(e.reasons[0] ?? '')}</td></tr>`)
+    .map((e) => {
+      const note = alarmNote(e);
+      return `<tr class="${outcomeOf(e)}"><td>${escapeHtml(e.theorem)}</td><td>${escapeHtml(e.example)}</td><td>${e.kind}</td><td>${escapeHtml(e.surrogate ?? '—')}</td><td class="mark"><b>${escapeHtml(expectedText(e))}</b></td><td>${escapeHtml(e.reasons[0] ?? '')}${note ? `<br><i>${escapeHtml(note)}</i>` : ''}</td></tr>`;
+    })
     .join('\n');
   const figs = figures.map((f) => `<figure><img src="${f}" alt="${f}"><figcaption>${f}</figcaption></figure>`).join('\n');
+  const t = tallyOf(r.entries);
+  const status = t.missed > 0 ? 'missed' : t.undecided > 0 ? 'undecided' : 'met';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>onestep report (${r.tier})</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}tr.agree td:nth-child(6){color:#1a7f37}tr.disagree td:nth-child(6){color:#cf222e}tr.inconclusive td:nth-child(6){color:#9a6700}figure{margin:1em 0}img{max-width:100%}</style></head>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}tr.met td.mark{color:#1a7f37}tr.missed td.mark{color:#cf222e}tr.missed{background:#ffebe9}tr.undecided td.mark{color:#9a6700}.tally{font-size:1.2em;padding:0.5em 0.8em;border-radius:6px;display:inline-block}.tally.met{background:#dafbe1}.tally.missed{background:#ffebe9}.tally.undecided{background:#fff8c5}figure{margin:1em 0}img{max-width:100%}</style></head>
 <body><h1>onestep report — ${r.tier} tier</h1>
+<p class="tally ${status}"><b>${escapeHtml(h.tally)}</b></p>
+<p>${escapeHtml(h.detail)}</p>
 <p>${escapeHtml(r.createdAt)} · ${escapeHtml(r.machine.cpu)} · ${r.machine.cores} cores · Node ${r.machine.node} · backend ${r.machine.backend} · seed ${r.seed}</p>
-<p><b>Power</b>: ${r.power.rejected}/${r.power.controls} negative controls rejected. <b>False alarms</b>: ${r.falseAlarms.rejected}/${r.falseAlarms.claims} true claims rejected.</p>
 <h2>Verdicts</h2>
-<table><tr><th>theorem</th><th>example</th><th>kind</th><th>surrogate</th><th>expected</th><th>verdict</th><th>reason</th></tr>
+<p>✓ expectation met · ✗ missed (fails CI) · ? undecided (more n or trials needed; reported, not failed)</p>
+<table><tr><th>theorem</th><th>example</th><th>kind</th><th>surrogate</th><th>expected → got</th><th>reason</th></tr>
 ${rows}
 </table>
 <h2>Gap against n</h2>
