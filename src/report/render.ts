@@ -3,8 +3,7 @@
 // re-running anything.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 import { estimate, list, nullable, num, obj, oneOf, optional, record, shapeProblem, str } from './shape.ts';
 import type { FigureResult, PointSummary } from './sweep.ts';
 
@@ -89,8 +88,10 @@ export function vegaLiteSpec(fig: FigureResult): vl.TopLevelSpec {
   return fig.spec.y ? heatSpec(fig) : lineSpec(fig);
 }
 
+/** Vega-Lite → SVG. Vega is loaded here, on first use, so commands that draw nothing never pay for it. */
 export async function toSvg(spec: vl.TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   return view.toSVG();
 }
 
