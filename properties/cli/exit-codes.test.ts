@@ -94,6 +94,16 @@ describe('check: exit codes follow expectations', () => {
   });
 });
 
+describe('--version and --help', () => {
+  it('--version prints the package version; --help documents the exit codes', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(await run(['--version'])).toEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const help = await run(['--help']);
+    expect(help.stdout).toMatch(/Exit codes: 0 pass; 1 a claim or control missed its expected verdict/);
+    for (const command of ['check', 'report']) expect((await run([command, '--help'])).stdout).toMatch(/Exit code: 1 when a claim or control misses its expected verdict/);
+  });
+});
+
 describe('report: exit codes, tally, --junit and --summary', () => {
   it('exits non-zero exactly when a claim or control misses its expectation, and writes both CI files', async () => {
     const out = join(TMP, 'report');
