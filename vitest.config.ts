@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The suites live in properties/, mirroring src/ and theorems/, in three projects named by the
@@ -14,7 +15,18 @@ const longTier = process.env.ONESTEP_TIER === 'standard' || process.env.ONESTEP_
 const timeout = longTier ? 60 * 60_000 : 120_000;
 const TIERED = ['properties/**/*.stat.test.ts', 'properties/**/*.check.test.ts'];
 
+// examples/ is a user's suite: it imports 'onestep' and 'onestep/vitest' by the package's own
+// name. Here they resolve to the sources (src/api), so the examples test the code as it is, not a
+// build that may be stale; package.json's exports point a user's imports at the built dist/.
+const ownName = {
+  alias: [
+    { find: /^onestep$/, replacement: resolve(import.meta.dirname, 'src/api/index.ts') },
+    { find: /^onestep\/vitest$/, replacement: resolve(import.meta.dirname, 'src/api/vitest.ts') },
+  ],
+};
+
 export default defineConfig({
+  resolve: ownName,
   test: {
     setupFiles: ['properties/setup.ts'],
     testTimeout: timeout,
@@ -27,6 +39,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['properties/**/*.test.ts'], exclude: TIERED } },
       { extends: true, test: { name: 'statistical', include: ['properties/**/*.stat.test.ts'] } },
       { extends: true, test: { name: 'checker', include: ['properties/**/*.check.test.ts'] } },
+      { extends: true, test: { name: 'examples', include: ['examples/**/*.test.ts'] } },
     ],
   },
 });

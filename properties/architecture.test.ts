@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   'src/report': 9,
   'src/bench': 9,
   'src/cli': 10,
+  'src/api': 10,
 };
 
 function sources(dir: string): string[] {

@@ -157,7 +157,7 @@ describe('report', () => {
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain(control.name);
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(`**${r.verdict}**`);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(`**${control.expect} → ${r.verdict}`);
     expect(readFileSync(join(dir, 'gaps.svg'), 'utf8')).toContain('relative gap');
   });
 });

@@ -1,6 +1,6 @@
 // Flag parsing with errors that name the flag, the value and the allowed range.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
@@ -130,6 +130,16 @@ export function ensureOutputDir(label: string, dir: string, files: readonly stri
     if (!writable) throw new UsageError(`${label}: '${path}' would be overwritten but is not a writable file`);
   }
   return dir;
+}
+
+/**
+ * An output file (--junit, --summary), checked before any work: its directory is created if
+ * needed and writable, and the file itself absent or a writable regular file.
+ */
+export function ensureOutputFile(label: string, path: string): string {
+  if (path === '') throw new UsageError(`${label}: '' is not allowed (a file path)`);
+  ensureOutputDir(label, dirname(resolve(path)), [basename(path)]);
+  return path;
 }
 
 /** The largest JSON file onestep reads (a report or figure is well under 10 MB). */

@@ -1,15 +1,20 @@
-// `onestep check`: run theorems' checks and print verdicts with their reasons.
-// Exit 0 when every verdict is agree, 1 when any is disagree, 3 when only inconclusive
-// remains, 2 for bad input.
+// `onestep check`: run theorems' checks and print verdicts with their reasons, then one tally
+// line. A theorem's pinned examples carry an expected verdict; a configuration given by hand
+// (--config) or a surrogate named by hand (--surrogate) has none. Exit codes: exitCodeOf in
+// src/report/ci.ts (1 a missed expectation or a disagree without one, 3 inconclusive without
+// one, 2 bad input, else 0).
 import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
 import { FASHION_INSTALL, fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
+import type { PinnedExample } from '../../theorems/types.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
+import { type CheckedCase, exitCodeOf, expectationMark, tallyLine, tallyOf } from '../report/ci.ts';
+import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
 const FLAGS: FlagTable = {
@@ -28,7 +33,8 @@ const FLAGS: FlagTable = {
   centring: { type: 'string', value: 'C', help: 'class | common (with --data)' },
   'pixel-noise': { type: 'string', value: 'S', help: 'std of the added N(0, I) noise (with --data; 1 is the paper’s)' },
   theta: { type: 'string', value: 'T', help: 'image scale θ (with --data; default n)' },
-  json: { type: 'boolean', help: 'print JSON (a list when several theorems are checked)' },
+  json: { type: 'boolean', help: 'print JSON: {schema, tier, seed, results: [...], tally, exitCode}, whatever is checked' },
+  ...CI_FLAGS,
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -42,7 +48,9 @@ export const CHECK_HELP = helpText(
     'the checker looks (level 1 − 0.05/(j(j+1)) at look j). Agree: the gap at the largest n and its',
     'limit as n → ∞ (fit g∞ + c·n^-1/2) both inside the tolerance; disagree: either outside.',
     'Verdicts: agree | disagree | inconclusive, with the rule that decided and the reasons.',
-    'Exit code: 0 all agree, 1 any disagree, 3 only inconclusive left, 2 bad input.',
+    'A theorem’s pinned examples (the default) each expect a verdict; --config or --surrogate',
+    'checks a configuration by hand, which expects none. The last line is the tally.',
+    EXIT_CODES_HELP,
   ].join('\n'),
   FLAGS,
   [
@@ -50,6 +58,7 @@ export const CHECK_HELP = helpText(
     'onestep check --theorem hermite-equivalence --surrogate hermite:1 --config cfg.json',
     'onestep check --tier standard --json > verdicts.json',
     'onestep check --theorem data-universality --data fashion-mnist --classes 0,1',
+    'onestep check --tier quick --junit checks.xml --summary "$GITHUB_STEP_SUMMARY"',
   ],
 );
 
@@ -104,13 +113,15 @@ function checkSurrogateFlag(surrogate: string, theorems: readonly Theorem[]): vo
   }
 }
 
-function formatReport(r: CheckReport): string {
-  const lines = [`${r.theorem}${r.surrogate ? ` (${r.surrogate})` : ''}: ${r.verdict.toUpperCase()}`];
+function formatReport(r: CheckedCase & CheckReport): string {
+  const head = `${r.theorem}${r.example ? ` · ${r.example}` : ''}${r.surrogate ? ` (${r.surrogate})` : ''}: ${r.verdict.toUpperCase()}`;
+  const lines = [r.expected === undefined ? head : `${head}   expected ${expectationMark(r)}`];
   for (const rung of r.ladder) {
     const g = rung.relGap;
     lines.push(`  n = ${String(rung.n).padEnd(5)} trials ${String(rung.trials).padEnd(3)} gap ${formatGap(g)}  tol ±${(100 * rung.tolerance).toFixed(2)}%`);
   }
   for (const reason of r.reasons) lines.push(`  - ${reason}`);
+  if (r.knownUndecided && r.verdict === 'inconclusive') lines.push(`  - known: ${r.knownUndecided}`);
   lines.push(`  tolerance: ${r.tolerance}`);
   return lines.join('\n');
 }
@@ -162,6 +173,7 @@ export function checkCommand(argv: string[]): number {
   const fromFile = configPath === undefined ? undefined : loadConfig(configPath);
   const images = imageFlags(flags);
   const given = images || fromFile ? { ...fromFile, ...images } : undefined;
+  const ci = ciTargets(flags);
   // Images have one dimension (784 pixels): the tier's ladder of n cannot apply; hermite:auto is
   // capped at degree 4 there, as the paper does at β = 1.
   const ladderUsed = ladder ?? (given && given.data !== undefined && given.data !== 'mixture' ? [IMAGE_DIMENSION] : undefined);
@@ -174,12 +186,15 @@ export function checkCommand(argv: string[]): number {
     if (onImages.length === 0) throw new UsageError(`--data: '${String(flags.data)}' is not allowed for ${id} (image data is checked by ${IMAGE_THEOREMS.join(', ')})`);
     checked = onImages;
   }
-  const reports: CheckReport[] = [];
+  const reports: (CheckReport & CheckedCase)[] = [];
   for (const theorem of checked) {
-    // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4).
-    const examples: { config: Partial<ExperimentConfig>; ladder?: number[]; surrogate?: string }[] = given ? [{ config: given }] : theorem.pinned.slice(0, runs);
+    // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4);
+    // run as pinned it carries its expectation; altered by hand, it has none.
+    const examples: { config: Partial<ExperimentConfig>; ladder?: number[]; surrogate?: string; pinned?: PinnedExample }[] = given
+      ? [{ config: given }]
+      : theorem.pinned.slice(0, runs).map((p) => ({ config: p.config, ladder: p.ladder, surrogate: p.surrogate, pinned: surrogate === undefined ? p : undefined }));
     for (const ex of examples) {
-      const config = ex.config;
+      const { config, pinned } = ex;
       const onImages = config.data !== undefined && config.data !== 'mixture';
       if (!given && onImages && !fashionMnistAvailable()) {
         if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images: ${FASHION_INSTALL})\n`);
@@ -190,14 +205,23 @@ export function checkCommand(argv: string[]): number {
         runCheck({ theorem, config, tier, seed, ladder: ladderUsed ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, ...(onImages ? { degreeCap: 4 } : {}), onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
-      reports.push(report);
-      if (!flags.json) process.stdout.write(`${formatReport(report)}\n\n`);
+      const expectation = pinned
+        ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecidedAtStandard ? { knownUndecided: pinned.undecidedAtStandard } : {}) }
+        : {};
+      const result = { ...report, ...expectation };
+      reports.push(result);
+      if (!flags.json) process.stdout.write(`${formatReport(result)}\n\n`);
     }
   }
   // Nothing checked (every example needed the images) is not "all agree".
   if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images (${FASHION_INSTALL})`);
-  if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  if (reports.some((r) => r.verdict === 'disagree')) return 1;
-  if (reports.some((r) => r.verdict === 'inconclusive')) return 3;
-  return 0;
+  const tally = tallyOf(reports);
+  const exitCode = exitCodeOf(tally, ci.strict);
+  writeCiOutputs(ci, `onestep check (${tier} tier, seed ${seed})`, reports);
+  if (flags.json) {
+    // One shape whatever is checked: scripts never branch on one theorem versus several.
+    process.stdout.write(`${JSON.stringify({ schema: 'onestep.check/1', tier, seed, strict: ci.strict, results: reports, tally, exitCode }, null, 2)}\n`);
+    process.stderr.write(`${tallyLine(tally, ci.strict)}\n`);
+  } else process.stdout.write(`${tallyLine(tally, ci.strict)}\n`);
+  return exitCode;
 }

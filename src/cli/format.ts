@@ -48,5 +48,8 @@ export function formatTrialTable(out: { config: Record<string, unknown>; trials:
   const lemma = out.summary.lemma;
   if (lemma) lines.push(`gradient spike (docs/model.md §7): ‖uvᵀ‖ = ${fmt(lemma.spike)}, ‖Δ‖ = ${fmt(lemma.residual)}, ratio ‖Δ‖/‖uvᵀ‖ = ${fmt(lemma.ratio)}`);
   lines.push(`baseline ½·Var(y) = ${fmt(out.summary.baseline.halfVarY)}   (gap = (E_surrogate − E_nn)/E_nn, paired per trial; ± one standard error)`);
+  if (c.task === 'classification' && nn.gen.mean > out.summary.baseline.halfVarY.mean) {
+    lines.push('the network is above ½·Var(y) by design of the task: the label is not linearly readable after one step and the readout’s variance adds to the square loss (docs/findings.md §6)');
+  }
   return `${lines.join('\n')}\n`;
 }

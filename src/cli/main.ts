@@ -1,39 +1,55 @@
 // The `onestep` command: dispatch to sub-commands; bad input → one line on stderr and exit 2,
 // an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
-import { backendsCommand } from './backends-command.ts';
-import { checkCommand } from './check-command.ts';
-import { degreeCommand } from './degree-command.ts';
-import { figureCommand, renderCommand } from './figure-command.ts';
-import { oracleCommand } from './oracle-command.ts';
-import { reportCommand } from './report-command.ts';
+// Each command's module is imported only when that command runs, so that `onestep --help` and
+// `--version` load none of them (nor the native addon, nor Vega): the launch stays well under
+// half a second.
+import { readFileSync } from 'node:fs';
 import { badInputMessage, clip, isBadInput } from './errors.ts';
-import { backendEnvError } from '../linalg/index.ts';
-import { trialCommand } from './trial-command.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<number>; summary: string }> = {
-  trial: { run: trialCommand, summary: 'simulate the network and its surrogates on shared draws' },
-  degree: { run: degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
-  check: { run: checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
-  figure: { run: figureCommand, summary: 'reproduce one of the paper’s figures (JSON, SVG, Markdown; resumable)' },
-  report: { run: reportCommand, summary: 'check every theorem and write report.json, report.md, index.html' },
-  backends: { run: backendsCommand, summary: 'the linear-algebra backends available here and the one in use' },
-  render: { run: renderCommand, summary: 're-make SVG, Markdown and HTML from figure or report JSON without re-running' },
-  oracle: { run: oracleCommand, summary: 'closed-form asymptotics independent of the simulator: mm | get-de | gm-ridge' },
+type Run = (argv: string[]) => number | Promise<number>;
+
+const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = {
+  trial: { load: async () => (await import('./trial-command.ts')).trialCommand, summary: 'simulate the network and its surrogates on shared draws' },
+  degree: { load: async () => (await import('./degree-command.ts')).degreeCommand, summary: 'the Hermite degree the theorem prescribes at strength β' },
+  check: { load: async () => (await import('./check-command.ts')).checkCommand, summary: 'judge theorems along a ladder of n: agree | disagree | inconclusive' },
+  figure: { load: async () => (await import('./figure-command.ts')).figureCommand, summary: 'reproduce one of the paper’s figures (JSON, SVG, Markdown; resumable)' },
+  report: { load: async () => (await import('./report-command.ts')).reportCommand, summary: 'check every theorem and write report.json, report.md, index.html' },
+  backends: { load: async () => (await import('./backends-command.ts')).backendsCommand, summary: 'the linear-algebra backends available here and the one in use' },
+  render: { load: async () => (await import('./figure-command.ts')).renderCommand, summary: 're-make SVG, Markdown and HTML from figure or report JSON without re-running' },
+  oracle: { load: async () => (await import('./oracle-command.ts')).oracleCommand, summary: 'closed-form asymptotics independent of the simulator: mm | get-de | gm-ridge' },
 };
+
+/** The package's version, from its package.json (src/cli/ or dist/src/cli/ below the package root). */
+export function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'onestep' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
 
 const MAIN_HELP = `onestep — a theory checker for two-layer networks after one gradient step
 
 Usage: onestep <command> [options]   (onestep <command> --help for its options)
+       onestep --version
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
 
+Exit codes: 0 pass; 1 a claim or control missed its expected verdict (check, report) or a
+configuration checked by hand disagrees; 2 bad input; 3 undecided (see onestep check --help).
+
 Start with:
   onestep trial --n 1000 --act relu --trials 3
   onestep degree --beta 0.74
   onestep check --theorem hermite-equivalence --tier quick
+  onestep report --tier quick --junit report.xml --summary "$GITHUB_STEP_SUMMARY"
   onestep oracle mm --act relu --psi1 2 --psi2 1 --lambda 1e-3 --n 400 --f1 1 --fstar 0.5 --tau 0.3
 `;
 
@@ -45,18 +61,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`onestep: a command is needed (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
     return 2;
   }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const entry = COMMANDS[command];
   if (!entry) {
     process.stderr.write(`onestep: unknown command '${command}' (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
     return 2;
   }
+  const { backendEnvError } = await import('../linalg/index.ts');
   const envError = backendEnvError();
   if (envError) {
     process.stderr.write(`onestep ${command}: ${clip(envError)}\n`);
     return 2;
   }
   try {
-    return await entry.run(rest);
+    const run = await entry.load();
+    return await run(rest);
   } catch (e) {
     if (isBadInput(e)) {
       process.stderr.write(`onestep ${command}: ${badInputMessage(e)}\n`);

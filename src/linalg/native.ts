@@ -18,7 +18,11 @@ interface KernelAddon {
   simd(): string;
 }
 
-export const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'build', 'Release', 'onestep_kernels.node');
+// The package root is two levels up from src/linalg/ and three from the build's dist/src/linalg/.
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const ADDON_PATH = [join(HERE, '..', '..'), join(HERE, '..', '..', '..')]
+  .map((root) => join(root, 'native', 'build', 'Release', 'onestep_kernels.node'))
+  .reduce((found, candidate) => (existsSync(found) ? found : candidate));
 
 function loadAddon(): { addon: KernelAddon | null; reason: string } {
   if (process.env.ONESTEP_NO_NATIVE) return { addon: null, reason: 'disabled by ONESTEP_NO_NATIVE' };

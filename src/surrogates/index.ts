@@ -8,9 +8,23 @@ import type { SurrogateKind, SurrogateSpec } from './kind.ts';
 import { srfSurrogate } from './srf.ts';
 
 export { MAX_HERMITE_DEGREE, resolveDegree } from './hermite.ts';
-export type { SurrogateKind, SurrogateSpec } from './kind.ts';
+export { defineSurrogate, type SurrogateKind, type SurrogateSpec } from './kind.ts';
 
-export const SURROGATES: readonly SurrogateKind[] = [hermiteSurrogate, conditionalGaussianSurrogate, unconditionalGaussianSurrogate, srfSurrogate];
+const REGISTRY: SurrogateKind[] = [hermiteSurrogate, conditionalGaussianSurrogate, unconditionalGaussianSurrogate, srfSurrogate];
+
+/** The surrogates onestep knows: its own four, then any registered through the library API. */
+export const SURROGATES: readonly SurrogateKind[] = REGISTRY;
+
+/**
+ * Add a surrogate defined outside onestep (its `SurrogateKind`, made with `defineSurrogate`), so
+ * that its names parse wherever a surrogate is named: runTrial, runCheck, a Theorem's
+ * `surrogate()`. Its first word must be new and a plain lower-case word.
+ */
+export function registerSurrogate(kind: SurrogateKind): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(kind.word)) throw new ConfigError('surrogates', kind.word, 'a surrogate word of lower-case letters, digits and dashes');
+  if (REGISTRY.some((k) => k.word === kind.word)) throw new ConfigError('surrogates', kind.word, `a word no other surrogate uses (${REGISTRY.map((k) => k.word).join(', ')} are taken)`);
+  REGISTRY.push(kind);
+}
 
 /** Every surrogate's names, as --help and errors show them. */
 export function surrogateSyntax(): string {
