@@ -24,7 +24,7 @@ export const conditionalGaussianEquivalence: Theorem = {
       config: {},
       expect: 'agree',
       why: 'the default setting',
-      undecidedAtStandard: 'gap 1.7% [−0.2%, 3.5%] at n = 800 against ±2.5%; agrees at n = 3200 (docs/findings.md §3)',
+      undecided: { quick: 'the conditional model has no exact error and ~0.4 s trials at n = 400: 1.00% [−1.76%, 3.76%] after 48 trials within the quick budget; the standard tier agrees (docs/findings.md §3)' },
     },
     {
       name: 'strong-spike corner',

@@ -14,7 +14,7 @@ export const gaussianEquivalence: Theorem = {
   },
   surrogate: () => 'hermite:1',
   quantities: ['train', 'gen'],
-  pinned: [{ name: 'β = 0.3, spike-aligned target', config: { beta: 0.3, target: 'spike' }, expect: 'agree', why: 'inside [0, ½)', undecidedAtStandard: 'generalisation gap 0.8% [−2.3%, 3.9%] at n = 800 against ±2.5%; agrees at n = 3200, where the training gap, shrinking like n^−0.4, is still undecided (docs/findings.md §1–2)' }],
+  pinned: [{ name: 'β = 0.3, spike-aligned target', config: { beta: 0.3, target: 'spike' }, expect: 'agree', why: 'inside [0, ½)', undecided: { standard: 'generalisation gap 0.8% [−2.3%, 3.9%] at n = 800 against ±2.5%; agrees at n = 3200, where the training gap, shrinking like n^−0.4, is still undecided (docs/findings.md §1–2)' } }],
   negativeControls: [
     {
       name: 'linear model without its noise term',

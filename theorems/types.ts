@@ -34,11 +34,12 @@ export interface PinnedExample {
   expect: Verdict;
   why: string;
   /**
-   * A true claim the standard tier (ladder to n = 800, its trial cap) is known not to decide, and
-   * why (with the finding): the suite then asserts 'inconclusive' there, so a change that
-   * decides it (or rejects it) is noticed. Absent: the standard tier must answer `expect`.
+   * Tiers known not to decide this true claim, and why (with the finding): the pinned suite skips
+   * it at that tier (quick) or asserts 'inconclusive' (standard), so a change that decides it —
+   * or rejects it — is noticed; reports count it as a known undecided case. Absent: every tier
+   * must answer `expect`.
    */
-  undecidedAtStandard?: string;
+  undecided?: Partial<Record<'quick' | 'standard' | 'stress', string>>;
 }
 
 export interface Theorem {

@@ -206,7 +206,7 @@ export function checkCommand(argv: string[]): number {
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       const expectation = pinned
-        ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecidedAtStandard ? { knownUndecided: pinned.undecidedAtStandard } : {}) }
+        ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecided?.[tier] ? { knownUndecided: pinned.undecided[tier] } : {}) }
         : {};
       const result = { ...report, ...expectation };
       reports.push(result);

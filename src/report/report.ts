@@ -90,7 +90,7 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
           continue;
         }
         const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, ladder: ex.ladder, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
-        entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why, ...(ex.undecidedAtStandard ? { knownUndecided: ex.undecidedAtStandard } : {}) });
+        entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why, ...(ex.undecided?.[tier] ? { knownUndecided: ex.undecided[tier] } : {}) });
       }
     }
   }
