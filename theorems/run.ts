@@ -10,9 +10,9 @@ import type { Theorem } from './types.ts';
  * fast machine. The engine spends the seconds where they most narrow the decisive interval.
  */
 export const TIERS: Readonly<Record<'quick' | 'standard' | 'stress', { ladder: readonly number[]; budget: Budget }>> = {
-  quick: { ladder: [100, 200, 400], budget: { seconds: 30, initialTrials: 4, maxTrials: 96 } },
-  standard: { ladder: [200, 400, 800], budget: { seconds: 180, initialTrials: 4, maxTrials: 128 } },
-  stress: { ladder: [200, 400, 800, 1600], budget: { seconds: 600, initialTrials: 4, maxTrials: 256 } },
+  quick: { ladder: [100, 200, 400], budget: { seconds: 30, initialTrials: 4, maxTrials: 256 } },
+  standard: { ladder: [200, 400, 800], budget: { seconds: 180, initialTrials: 4, maxTrials: 512 } },
+  stress: { ladder: [200, 400, 800, 1600], budget: { seconds: 600, initialTrials: 4, maxTrials: 1024 } },
 };
 export type Tier = keyof typeof TIERS;
 

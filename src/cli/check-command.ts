@@ -25,7 +25,7 @@ const FLAGS: FlagTable = {
   config: { type: 'string', value: 'FILE', help: 'check this configuration (the config object of `onestep trial --json`)' },
   ladder: { type: 'string', value: 'N,N,…', help: 'override the tier’s ladder of n' },
   budget: { type: 'string', value: 'SECONDS', help: 'time budget per claim (quick 30, standard 180, stress 600); none: the trial cap alone (machine-independent)' },
-  'max-trials': { type: 'string', value: 'N', help: 'most trials at any one rung (quick 96, standard 128, stress 256)' },
+  'max-trials': { type: 'string', value: 'N', help: 'most trials at the largest rung; a smaller rung may take (n_top/n)² times as many, at most 16× (quick 256, standard 512, stress 1024)' },
   looks: { type: 'string', value: 'J', help: 'stop after look J: replays a time-budgeted verdict exactly (its reasons say how many looks it took)' },
   surrogate: { type: 'string', value: 'S', help: 'override the theorem’s surrogate, or name a variant of a custom check (how negative controls are run by hand)' },
   data: { type: 'string', value: 'D', help: "check on real data: fashion-mnist (the paper's setting; the ladder is n = 784)" },

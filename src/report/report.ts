@@ -98,7 +98,7 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
   const claims = entries.filter((e) => e.kind === 'claim' && e.expected === 'agree');
   const findings = entries
     .filter((e) => e.kind === 'claim' && e.verdict === 'disagree')
-    .map((e) => ({ theorem: e.theorem, example: e.example, reasons: e.reasons, replay: `onestep check --theorem ${e.theorem} --tier ${tier} --seed ${seed}` }));
+    .map((e) => ({ theorem: e.theorem, example: e.example, reasons: e.reasons, replay: `onestep check --theorem ${e.theorem} --tier ${tier} --seed ${seed}${e.spent ? ` --looks ${e.spent.looks}` : ''}` }));
   return {
     schema: 'onestep.report/1',
     createdAt: new Date().toISOString(),
