@@ -6,6 +6,7 @@ import { ConfigError, DEFAULT_CONFIG, type ExperimentConfig, validateConfig } fr
 import { runTrial, type TrialResult } from '../experiment/trial.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { theoremById } from '../../theorems/index.ts';
+import type { Budget } from '../experiment/engine.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
 import type { Theorem } from '../../theorems/types.ts';
 
@@ -30,6 +31,8 @@ export { degreeRule, gaussianExpectation, hermite, hermiteCoefficients, hermiteN
 export { THEOREMS, theoremById } from '../../theorems/index.ts';
 export type { Applicability, CustomCheckOptions, PinnedExample, Theorem } from '../../theorems/types.ts';
 export { type CheckReport, runCheck, type RunOptions, type Tier, TIERS } from '../../theorems/run.ts';
+export type { Budget, Decision as EngineDecision, LadderSpec } from '../experiment/engine.ts';
+export { runLadder } from '../experiment/engine.ts';
 export { DEFAULT_TOLERANCE, type Decision, toleranceAt, type TolerancePolicy, type Verdict } from '../experiment/verdict.ts';
 
 // CI outputs from checked cases.
@@ -52,9 +55,9 @@ export function trial(opts: { config?: Partial<ExperimentConfig>; seed?: number;
  */
 export function check(
   theorem: Theorem | string,
-  opts: { config?: Partial<ExperimentConfig>; tier?: Tier; seed?: number; ladder?: number[]; surrogate?: string; onProgress?: (message: string) => void } = {},
+  opts: { config?: Partial<ExperimentConfig>; tier?: Tier; seed?: number; ladder?: number[]; surrogate?: string; budget?: Partial<Budget>; onProgress?: (message: string) => void } = {},
 ): CheckReport {
   const t = typeof theorem === 'string' ? theoremById(theorem) : theorem;
   if (!t) throw new ConfigError('theorem', theorem, 'the id of one of onestep’s theorems (THEOREMS), or a Theorem object');
-  return runCheck({ theorem: t, config: opts.config ?? t.pinned[0]?.config ?? {}, tier: opts.tier ?? 'quick', seed: opts.seed ?? 1, ladder: opts.ladder, surrogate: opts.surrogate, onProgress: opts.onProgress });
+  return runCheck({ theorem: t, config: opts.config ?? t.pinned[0]?.config ?? {}, tier: opts.tier ?? 'quick', seed: opts.seed ?? 1, ladder: opts.ladder, surrogate: opts.surrogate, budget: opts.budget, onProgress: opts.onProgress });
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { ExperimentConfig } from '../data/config.ts';
+import type { Budget } from '../experiment/engine.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
 import type { Theorem } from '../../theorems/types.ts';
 
@@ -17,6 +18,11 @@ export interface SurrogateCheckOptions {
   ladder?: number[];
   tier?: Tier;
   seed?: number;
+  /**
+   * The engine's budget. Default: no clock, at most 32 trials at the largest rung — a suite must
+   * replay on any machine, which a budget in seconds would not.
+   */
+  budget?: Partial<Budget>;
 }
 
 /** A surrogate comparison with no hypotheses of its own: what the assertions below check. */
@@ -41,14 +47,14 @@ function forEachConfig(opts: SurrogateCheckOptions, body: (config: Partial<Exper
 }
 
 function checkOne(surrogate: string, config: Partial<ExperimentConfig>, opts: SurrogateCheckOptions): CheckReport {
-  return runCheck({ theorem: comparison(surrogate), config, tier: opts.tier ?? 'quick', seed: opts.seed ?? 1, ladder: opts.ladder });
+  return runCheck({ theorem: comparison(surrogate), config, tier: opts.tier ?? 'quick', seed: opts.seed ?? 1, ladder: opts.ladder, budget: { seconds: Infinity, maxTrials: 32, ...opts.budget } });
 }
 
 const explain = (r: CheckReport, config: Partial<ExperimentConfig>) => `${r.surrogate} on ${JSON.stringify(config)}: ${r.verdict}\n${r.reasons.join('\n')}`;
 
 /**
  * The surrogate's training and generalisation errors match the network's on every configuration.
- * `require: 'agree'` (the default) needs the 95% interval of the paired gap inside the tolerance
+ * `require: 'agree'` (the default) needs the interval of the paired gap inside the tolerance
  * at the largest n, which takes n in the hundreds and more trials; `require: 'not-rejected'`
  * asks only that the checker finds no difference (verdict agree or inconclusive), which small n
  * can answer — pair it with expectSurrogateRejected on a wrong variant, so the suite shows that
