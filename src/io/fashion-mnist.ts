@@ -97,8 +97,8 @@ export function fashionMnistDir(env: NodeJS.ProcessEnv = process.env): string {
  * Whether the images are here without fetching anything (tests on real data are skipped, with a
  * warning, when not): a given directory, the installed package, or all ten classes cached.
  */
-export function fashionMnistAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  const src = fashionMnistSource(env);
+export function fashionMnistAvailable(env: NodeJS.ProcessEnv = process.env, ignorePackage = false): boolean {
+  const src = fashionMnistSource(env, ignorePackage);
   if (src.kind !== 'cache') return true;
   for (let c = 0; c < FASHION_CLASSES; c++) if (!memo.has(join(src.dir, `${c}.u8`)) && !existsSync(join(src.dir, `${c}.u8`))) return false;
   return true;
@@ -153,7 +153,94 @@ function parseClassFile(label: number, file: string): ImageClass {
     throw new DataInputError(`${file}: class ${label} is missing from the fashion-mnist data (${why})`);
   }
   if (size > MAX_FILE_BYTES) throw new DataInputError(`${file}: corrupt (${size} bytes, more than a class file's ${MAX_FILE_BYTES})`);
-  return parseClassJson(label, readFileSync(file, 'utf8'), file);
+  return parseClassBytes(label, readFileSync(file), file);
+}
+
+/**
+ * One class file's bytes as compact pixels: a direct scan of the published layout
+ * ({"data": [[int,…],…]}, integers 0–255 without leading zeros, JSON whitespace) that makes no
+ * string and no arrays (JSON.parse of all ten classes held ~0.9 GB at its peak). Anything else
+ * (another valid spelling such as 1.0, or a corrupt file) goes to parseClassJson, which gives the
+ * same pixels or the exact refusal: the scan only ever accepts what JSON.parse reads the same way.
+ */
+export function parseClassBytes(label: number, bytes: Uint8Array, file: string): ImageClass {
+  return scanClass(label, bytes, file) ?? parseClassJson(label, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file);
+}
+
+const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** The direct scan alone: null when the bytes are not in the published layout (exported for tests). */
+export function scanClass(label: number, b: Uint8Array, file: string): ImageClass | null {
+  let i = 0;
+  const n = b.length;
+  const skip = (): void => {
+    while (i < n && isSpace(b[i])) i++;
+  };
+  const take = (ch: number): boolean => {
+    skip();
+    if (b[i] !== ch) return false;
+    i++;
+    return true;
+  };
+  if (!take(0x7b)) return null; // {
+  skip();
+  const key = '"data"';
+  for (let k = 0; k < key.length; k++) if (b[i + k] !== key.charCodeAt(k)) return null;
+  i += key.length;
+  if (!take(0x3a) || !take(0x5b)) return null; // : [
+  let pixels = new Uint8Array(8192 * IMAGE_PIXELS);
+  let count = 0;
+  let skipped = 0;
+  skip();
+  if (b[i] === 0x5d) return null; // no rows: the slow path names it
+  for (;;) {
+    if (!take(0x5b)) return null; // [
+    skip();
+    if (b[i] === 0x5d) {
+      i++;
+      skipped++;
+    } else {
+      if ((count + 1) * IMAGE_PIXELS > pixels.length) {
+        const grown = new Uint8Array(pixels.length * 2);
+        grown.set(pixels);
+        pixels = grown;
+      }
+      const base = count * IMAGE_PIXELS;
+      for (let j = 0; j < IMAGE_PIXELS; j++) {
+        if (j > 0 && !take(0x2c)) return null; // ,
+        skip();
+        const d0 = b[i] - 0x30;
+        if (!(d0 >= 0 && d0 <= 9)) return null;
+        let v = d0;
+        i++;
+        let digits = 1;
+        while (i < n && b[i] >= 0x30 && b[i] <= 0x39) {
+          v = v * 10 + (b[i] - 0x30);
+          i++;
+          if (++digits > 3) return null;
+        }
+        if ((d0 === 0 && digits > 1) || v > 255) return null;
+        if (i < n && (b[i] === 0x2e || b[i] === 0x65 || b[i] === 0x45)) return null; // . e E
+        pixels[base + j] = v;
+      }
+      if (!take(0x5d)) return null; // ] after exactly 784 values
+      count++;
+    }
+    skip();
+    if (b[i] === 0x2c) {
+      i++;
+      continue;
+    }
+    if (b[i] === 0x5d) {
+      i++;
+      break;
+    }
+    return null;
+  }
+  if (!take(0x7d)) return null; // }
+  skip();
+  if (i !== n || count === 0) return null;
+  return { label, count, pixels: pixels.slice(0, count * IMAGE_PIXELS), skipped, file };
 }
 
 /** One class file's text ({"data": [[784 integers 0–255], …]}) as compact pixels; `file` names it in refusals. */

@@ -56,7 +56,7 @@ export async function fetchVerified(opts: FetchOptions): Promise<Uint8Array> {
     } catch (e) {
       throw new FetchError(abort.signal.aborted ? `no answer from ${host} in ${idle / 1000} s` : `cannot reach ${host} (${causeOf(e)})`);
     }
-    if (!res.ok || !res.body) throw new FetchError(`${host} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} for ${opts.url}`);
+    if (!res.ok || !res.body) throw new FetchError(`${host} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
     const header = Number(res.headers.get('content-length'));
     const total = Number.isFinite(header) && header > 0 ? header : null;
     const chunks: Uint8Array[] = [];
