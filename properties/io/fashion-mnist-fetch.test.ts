@@ -134,6 +134,20 @@ describe('fetch on first use', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('with ONESTEP_CACHE_DIR=off keeps the images in memory only (and writes nothing)', async () => {
+    const { impl, served } = serve(TARBALL);
+    const off = { ONESTEP_CACHE_DIR: 'off' };
+    const lines: string[] = [];
+    expect(await ensureFashionMnist({ env: off, fetchImpl: impl, integrity: INTEGRITY, ignorePackage: true, classes: [2], log: (l) => lines.push(l) })).toBe('fetched');
+    const dir = fashionCacheDir(off);
+    expect(existsSync(dir)).toBe(false);
+    expect(Array.from(loadFashionClass(2, dir).pixels)).toEqual(fixtureImages(2, COUNT).flat());
+    expect(lines.at(-1)).toMatch(/kept in memory only/);
+    // In the same process they are not fetched again.
+    expect(await ensureFashionMnist({ env: off, fetchImpl: impl, integrity: INTEGRITY, ignorePackage: true, classes: [2] })).toBe('present');
+    expect(served.calls).toBe(1);
+  });
+
   it('refuses to fetch offline, naming how to get the images', async () => {
     const { impl, served } = serve(TARBALL);
     const run = ensureFashionMnist({ env: { ...env, ONESTEP_OFFLINE: '1' }, fetchImpl: impl, integrity: INTEGRITY, ignorePackage: true, classes: [0, 1] });

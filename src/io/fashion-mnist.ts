@@ -18,7 +18,7 @@
 // never a silent NaN downstream. A cached <c>.u8 carries the sha256 of its contents: a file that
 // fails it is never used (it is re-derived on the next run that fetches).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { cacheDir } from './array-cache.ts';
@@ -316,7 +316,12 @@ export function writeCompactClass(dir: string, c: ImageClass): string {
   compactDigest(head, c.pixels).copy(head, MAGIC.length + 8);
   const path = join(dir, `${c.label}.u8`);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([head, c.pixels]));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, Buffer.concat([head, c.pixels]));
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   return path;
 }
