@@ -8,3 +8,7 @@ const seed = raw === 'random' ? (Date.now() ^ (process.pid << 8)) >>> 0 : raw ? 
 if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED must be an integer or 'random', got '${raw}'`);
 fc.configureGlobal({ seed, numRuns: Number(process.env.FC_NUM_RUNS ?? 100) });
 if (raw) console.log(`fast-check seed: ${seed}`);
+
+// Tests never reach the network: the Fashion-MNIST images are not fetched on first use here (a
+// test needing them uses a synthetic directory, the installed package or the cache, or is skipped).
+process.env.ONESTEP_OFFLINE ??= '1';

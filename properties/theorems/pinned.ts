@@ -14,6 +14,7 @@ import { runCheck, type Tier } from '../../theorems/run.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 const IMAGES = fashionMnistAvailable();
+if (!IMAGES) console.warn('no Fashion-MNIST images here (tests never fetch them: run any command with --data fashion-mnist once to cache them): claims on real images are skipped');
 
 export const SUITE_BUDGET = { seconds: Infinity, maxTrials: tier === 'quick' ? 64 : 128 };
 

