@@ -105,11 +105,14 @@ function expectedText(e: ReportEntry): string {
 export function headline(r: Report): { tally: string; detail: string } {
   const t = tallyOf(r.entries);
   const controls = r.entries.filter((e) => e.kind === 'negative-control');
-  const claims = r.entries.filter((e) => e.kind === 'claim');
+  // A claim pinned with expect 'disagree' is a finding (the theorem fails there), not a true claim.
+  const claims = r.entries.filter((e) => e.kind === 'claim' && e.expected !== 'disagree');
+  const findings = r.entries.filter((e) => e.kind === 'claim' && e.expected === 'disagree');
   const count = (list: ReportEntry[], v: string) => list.filter((e) => e.verdict === v).length;
+  const found = findings.length > 0 ? ` Pinned failures (findings): ${count(findings, 'disagree')}/${findings.length} still rejected.` : '';
   return {
     tally: tallyLine(t),
-    detail: `Negative controls: ${count(controls, 'disagree')}/${controls.length} rejected, ${count(controls, 'inconclusive')} undecided, ${count(controls, 'agree')} accepted. True claims: ${count(claims, 'agree')}/${claims.length} confirmed, ${count(claims, 'inconclusive')} undecided, ${count(claims, 'disagree')} rejected (false alarms).`,
+    detail: `Negative controls: ${count(controls, 'disagree')}/${controls.length} rejected, ${count(controls, 'inconclusive')} undecided, ${count(controls, 'agree')} accepted. True claims: ${count(claims, 'agree')}/${claims.length} confirmed, ${count(claims, 'inconclusive')} undecided, ${count(claims, 'disagree')} rejected (false alarms).${found}`,
   };
 }
 
