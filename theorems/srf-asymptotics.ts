@@ -118,7 +118,7 @@ export const srfAsymptotics: Theorem = defineOracleTheorem({
       why: 'a row of Cui et al.’s table: the fixed point 0.1111',
       undecided: {
         quick: 'within ±1.5% at n = 400 the per-trial spread (~4%) needs more trials than the quick budget buys (docs/findings.md §13)',
-        standard: 'gap −0.02% [−2.47%, 2.44%] at n = 800 against ±1.04%: the per-trial spread (~4%) needs ~70 trials for ±1%; docs/findings.md §13' },
+        standard: 'the simulation sits just above the fixed point: 1.08% [0.04%, 2.12%] against ±1.04% after 192 trials at n = 800 (600 s); neither inside nor outside (docs/findings.md §13)' },
     },
   ],
   negativeControls: [
