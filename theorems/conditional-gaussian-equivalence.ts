@@ -31,6 +31,7 @@ export const conditionalGaussianEquivalence: Theorem = {
       config: { target: 'spike', alpha: 0, beta: 0.9 },
       expect: 'agree',
       why: 'where polynomial surrogates break (n = 800: generalisation gap −0.0% [−2.4%, 2.3%], training −0.1% [−2.2%, 1.9%])',
+      undecided: { quick: 'no exact error for the conditional model: 1.58% [−1.58%, 4.73%] against ±3.54% after 64 trials at n = 400; the standard tier agrees (0.04% [−1.13%, 1.21%] at n = 800, 113 s; docs/findings.md §3)' },
     },
   ],
   negativeControls: [
