@@ -5,6 +5,7 @@ import type { ExperimentConfig } from '../data/config.ts';
 import type { MixtureStructure } from '../data/mixture.ts';
 import { dot, fromData, linalg, type Matrix } from '../linalg/index.ts';
 import type { FeatureLaw } from '../model/features.ts';
+import { factorialTable } from '../math/hermite/index.ts';
 import { targetHermite, targetMoments } from '../oracles/gaussian-setting.ts';
 import { singleIndexTargetOf } from '../oracles/project-map.ts';
 
@@ -12,12 +13,6 @@ import { singleIndexTargetOf } from '../oracles/project-map.ts';
 const TRUNCATION = 1e-12;
 const MAX_DEGREE = 64;
 
-function factorials(L: number): Float64Array {
-  const f = new Float64Array(L + 1);
-  f[0] = 1;
-  for (let l = 1; l <= L; l++) f[l] = f[l - 1] * l;
-  return f;
-}
 
 /**
  * The exact generalisation error over a mixture of centred Gaussian components, for any models
@@ -125,7 +120,7 @@ function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: Float64A
     L = Math.min(MAX_DEGREE, Math.max(4, Math.ceil(Math.log(TRUNCATION) / Math.log(Math.max(maxRho, 1e-3))) - 1));
     if (maxRho ** (L + 1) > 1e-8) return null;
   }
-  const fact = factorials(L);
+  const fact = factorialTable(L);
   const coef = Array.from({ length: k }, (_, i) => law.coefficients(s[i], L));
   const gl = r && targetCoefficients ? targetCoefficients(L) : null;
   let cross = 0;

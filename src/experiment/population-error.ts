@@ -17,7 +17,7 @@
 // within test-sampling error), with only the training draws left to fluctuate.
 import type { ExperimentConfig } from '../data/config.ts';
 import type { MixtureStructure } from '../data/mixture.ts';
-import { hermiteCoefficients } from '../math/hermite/index.ts';
+import { factorialTable, hermiteCoefficients } from '../math/hermite/index.ts';
 import { type Matrix } from '../linalg/index.ts';
 import type { Activation } from '../math/activations.ts';
 import { applyCovariance, type GaussianInput, preactivationGram, type SingleIndexTarget, targetHermite, targetMoments } from '../oracles/gaussian-setting.ts';
@@ -36,12 +36,6 @@ export interface PopulationError {
 const TRUNCATION = 1e-12;
 const MAX_DEGREE = 64;
 
-function factorials(L: number): Float64Array {
-  const f = new Float64Array(L + 1);
-  f[0] = 1;
-  for (let l = 1; l <= L; l++) f[l] = f[l - 1] * l;
-  return f;
-}
 
 export function populationGen(Fhat: Matrix, w: Float64Array, act: Activation, input: GaussianInput, target: SingleIndexTarget): PopulationError {
   const k = Fhat.rows;
@@ -67,7 +61,7 @@ export function populationGen(Fhat: Matrix, w: Float64Array, act: Activation, in
   const L = Math.min(MAX_DEGREE, Math.max(4, Math.ceil(Math.log(TRUNCATION) / Math.log(Math.max(maxRho, 1e-3))) - 1));
   // Truncation error ≤ max|ρ|^{L+1}·(E y² or Eσ²); beyond 1e-8 relative it would start to matter.
   if (maxRho ** (L + 1) > 1e-8) throw new RangeError(`correlations up to ${maxRho.toFixed(3)} need more than ${MAX_DEGREE} Hermite terms`);
-  const fact = factorials(L);
+  const fact = factorialTable(L);
   const coef = Array.from({ length: k }, (_, i) => hermiteCoefficients(act, b[i], L));
   const gl = targetHermite(target, s, L);
 

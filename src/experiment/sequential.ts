@@ -74,6 +74,25 @@ function fitMultiplier(points: readonly LadderPoint[], coefficients: readonly nu
   return den > 0 ? tMultiplier(a, num / den) : zMultiplier(a);
 }
 
+/** Weighted sums of a straight-line fit y = a + b·x with weights 1/se². */
+function weightedSums(points: readonly LadderPoint[], x: (p: LadderPoint) => number): { sw: number; sx: number; sy: number; sxx: number; sxy: number; det: number } {
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    const w = 1 / p.se ** 2;
+    const xi = x(p);
+    sw += w;
+    sx += w * xi;
+    sy += w * p.mean;
+    sxx += w * xi * xi;
+    sxy += w * xi * p.mean;
+  }
+  return { sw, sx, sy, sxx, sxy, det: sw * sxx - sx * sx };
+}
+
 export interface LimitFit extends Interval {
   /** γ in gap(n) = g∞ + c·n^−γ. */
   exponent: number;
@@ -100,21 +119,7 @@ export interface LimitFit extends Interval {
 export function fitLimit(points: readonly LadderPoint[], look: number, exponent = 0.5, alpha = ALPHA): LimitFit | null {
   const usable = points.filter((p) => Number.isFinite(p.mean) && Number.isFinite(p.se) && p.se > 0);
   if (usable.length < 2) return null;
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of usable) {
-    const w = 1 / p.se ** 2;
-    const x = p.n ** -exponent;
-    sw += w;
-    sx += w * x;
-    sy += w * p.mean;
-    sxx += w * x * x;
-    sxy += w * x * p.mean;
-  }
-  const det = sw * sxx - sx * sx;
+  const { sw, sx, sy, sxx, sxy, det } = weightedSums(usable, (p) => p.n ** -exponent);
   if (!(det > 0)) return null;
   const slope = (sw * sxy - sx * sy) / det;
   const mean = (sy - slope * sx) / sw;
@@ -142,21 +147,7 @@ export interface Trend {
 export function fitTrend(points: readonly LadderPoint[], look = 1, alpha = ALPHA): Trend | null {
   const usable = points.filter((p) => Number.isFinite(p.mean) && Number.isFinite(p.se) && p.se > 0);
   if (usable.length < 2) return null;
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of usable) {
-    const w = 1 / p.se ** 2;
-    const x = Math.log(p.n);
-    sw += w;
-    sx += w * x;
-    sy += w * p.mean;
-    sxx += w * x * x;
-    sxy += w * x * p.mean;
-  }
-  const det = sw * sxx - sx * sx;
+  const { sw, sx, sy, sxx, sxy, det } = weightedSums(usable, (p) => Math.log(p.n));
   if (!(det > 0)) return null;
   const slope = (sw * sxy - sx * sy) / det;
   const se = Math.sqrt(sw / det);

@@ -78,3 +78,11 @@ export function hermiteNoiseScale(h: Float64Array, secondMoment: number, l: numb
 export function normalisedCoefficients(h: Float64Array): Float64Array {
   return h.map((v, j) => v / Math.sqrt(factorial(j)));
 }
+
+/** 0!, 1!, …, L! (exact up to 22!, then rounded: the Mehler series divide by them). */
+export function factorialTable(L: number): Float64Array {
+  const f = new Float64Array(L + 1);
+  f[0] = 1;
+  for (let l = 1; l <= L; l++) f[l] = f[l - 1] * l;
+  return f;
+}
