@@ -14,21 +14,12 @@ import { type ActivationName, anyActivation, type AnyActivationName, type Activa
 import { applyActivation, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
 import { rootStream, type Stream } from '../random/stream.ts';
-import { srfEtaToProject, srfLambdaToProject, srfMapping, type SrfMapping } from '../oracles/srf.ts';
+import { type SrfInput, srfEtaToProject, srfLambdaToProject, srfMapping, type SrfMapping } from '../oracles/srf.ts';
 import { spikeDirection, srfFeatures, type SrfFeatureParams } from '../surrogates/srf.ts';
 import { type Estimate, estimate } from './stats.ts';
 
-export interface CuiSetting {
-  act: AnyActivationName;
-  target: AnyActivationName;
-  alpha0: number;
-  etaTilde: number;
-  /** λ of the sum loss ‖y − Φw/√p‖² + λ‖w‖². */
-  lambda: number;
-  alpha: number;
-  d: number;
-  /** Width (default d). */
-  p?: number;
+/** Their protocol's setting: the oracle's own parameters (SrfInput), and the test set's size. */
+export interface CuiSetting extends Pick<SrfInput, 'act' | 'target' | 'alpha0' | 'etaTilde' | 'lambda' | 'alpha' | 'd' | 'p'> {
   /** Test points per trial (default 4d). */
   testSize?: number;
 }
