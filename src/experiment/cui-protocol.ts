@@ -10,7 +10,7 @@
 import { type ExperimentConfig, sizesOf, type TargetActivation } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
-import { type ActivationName, anyActivation, type AnyActivationName, type Activation } from '../math/activations.ts';
+import { type ActivationName, anyActivation, type Activation } from '../math/activations.ts';
 import { applyActivation, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
 import { rootStream, type Stream } from '../random/stream.ts';
