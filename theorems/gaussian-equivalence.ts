@@ -14,7 +14,7 @@ export const gaussianEquivalence: Theorem = {
   },
   surrogate: () => 'hermite:1',
   quantities: ['train', 'gen'],
-  pinned: [{ name: 'β = 0.3, spike-aligned target', config: { beta: 0.3, target: 'spike' }, expect: 'agree', why: 'inside [0, ½)', undecided: { quick: 'the linear model’s training gap shrinks like n^−0.4, slower than the tolerance: 2.25% [−1.02%, 5.51%] against ±3.54% at n = 400 after 96 trials (docs/findings.md §2)', standard: 'generalisation gap 0.8% [−2.3%, 3.9%] at n = 800 against ±2.5%; agrees at n = 3200, where the training gap, shrinking like n^−0.4, is still undecided (docs/findings.md §1–2)' } }],
+  pinned: [{ name: 'β = 0.3, spike-aligned target', config: { beta: 0.3, target: 'spike' }, expect: 'agree', why: 'inside [0, ½)', undecided: { quick: 'the linear model’s training gap shrinks like n^−0.4, slower than the tolerance: 2.25% [−1.02%, 5.51%] against ±3.54% at n = 400 after 96 trials (docs/findings.md §2)' } }],
   negativeControls: [
     {
       name: 'linear model without its noise term',

@@ -133,7 +133,6 @@ export const oracleGetDe: Theorem = defineOracleTheorem({
       why: 'the target lies in the spike; an odd σ (μ0 = 0)',
       undecided: {
         quick: 'gap 0.36% [−1.10%, 1.83%] against ±1.46% at n = 400 within the quick budget: the noisy target',
-        standard: 'gap −0.03% [−1.06%, 1.00%] against ±1.01% after 48 trials at n = 800 (~2 s each on a loaded 2-core machine) when the 180 s budget stopped it',
       },
     },
   ],
