@@ -4,7 +4,7 @@
 // (λ_MM = n·λ, gen = ½(R + τ²); docs/oracles.md §1). The network and the formula share no code
 // beyond the Hermite quadrature of μ0, μ1, μ*.
 //
-// Tolerance at size n (relative gap of gen; the 95% interval of the mean gap must lie inside):
+// Tolerance at size n (relative gap of gen; the interval of the mean gap, at the engine's look, must lie inside):
 //   floor = 1e-6: the fixed point is solved to 1e-13, the quadrature to ~1e-13, and the ridge
 //     solve's round-off stays below 1e-8 relative (as in src/experiment/verdict.ts);
 //   dof(n) = max(|g(ψ1 − 2/n, ψ2) − g|, |g(ψ1, ψ2 − 2/n) − g|)/g with g the oracle's gen: at finite

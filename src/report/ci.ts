@@ -200,7 +200,7 @@ export function summaryMarkdown(title: string, cases: readonly CheckedCase[], st
     '',
     `**${mdCell(tallyLine(t, strict))}**`,
     '',
-    '| theorem | case | expected → got | largest n: gap [95% interval], tolerance |',
+    '| theorem | case | expected → got | largest n: gap [interval at the final look, valid under optional stopping], tolerance |',
     '|---|---|---|---|',
   ];
   for (const c of sorted) {

@@ -38,7 +38,7 @@ function panelTitle(e: ReportEntry): string {
 /**
  * One panel per claim and negative control, each with its own linear y axis in percent (so a
  * control whose gap runs to thousands of percent gets its own scale instead of flattening the
- * others) and its own x axis of n: the grey band ±tol(n), the 95% interval of the paired gap as a
+ * others) and its own x axis of n: the grey band ±tol(n), the interval of the paired gap (at the engine's final look) as a
  * bar and its mean as a point at each n, coloured by the case's verdict, and the fitted trend in
  * log n as a dashed line. Cases without a gap ladder (custom checks) are named in the subtitle.
  */
@@ -68,7 +68,7 @@ export function gapChart(report: Report): vl.TopLevelSpec {
     title: {
       text: 'Paired relative gap (E_surrogate − E_nn)/E_nn against n, one panel per claim and control',
       subtitle: [
-        'grey band: tolerance ±tol(n); bar: 95% interval; point: mean; colour: the verdict; dashed: fitted trend in log n.',
+        'grey band: tolerance ±tol(n); bar: interval at the final look (valid under optional stopping); point: mean; colour: the verdict; dashed: fitted trend in log n.',
         'Claims should sit inside the band (agree), controls wholly outside it (disagree); each panel has its own y scale.',
         ...(missing.length ? wrap(`Not charted (custom checks without a gap ladder): ${missing.join('; ')}.`, 150) : []),
       ],
@@ -129,7 +129,7 @@ export function reportMarkdown(r: Report): string {
     '',
     '![gap against n](gaps.svg)',
     '',
-    '| theorem | example | kind | surrogate | expected → got | largest n: gap [95% interval] | tol |',
+    '| theorem | example | kind | surrogate | expected → got | largest n: gap [interval at the final look] | tol |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const e of r.entries) {
