@@ -79,7 +79,7 @@ export function meiMontanariGen(config: ExperimentConfig, variant?: MmVariant, s
 
 /**
  * One trial: the trained network's generalisation error as an exact expectation over fresh inputs
- * ('gen', judged; src/experiment/population-error.ts; the test-set estimate if the expansion
+ * ('gen', judged; src/experiment/mixture-population.ts; the test-set estimate if the expansion
  * cannot be truncated), its test-set estimate ('gen (test set)',
  * reported), the oracle's gen, and (as 'gen@dof') the oracle two degrees of freedom away.
  */

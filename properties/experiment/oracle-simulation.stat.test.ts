@@ -9,7 +9,9 @@ import { buildMixture } from '../../src/data/mixture.ts';
 import { labelSpecOf, SetSampler } from '../../src/data/sampler.ts';
 import { summariseGaps, t95 } from '../../src/experiment/ladder.ts';
 import { isotropic, mmConfig } from '../../src/experiment/oracle-simulation.ts';
-import { populationGen, trialWithPopulationGen } from '../../src/experiment/population-error.ts';
+import { trialWithPopulationGen } from '../../src/experiment/population-error.ts';
+import { mixturePopulationGen } from '../../src/experiment/mixture-population.ts';
+import { activationLaw } from '../../src/model/features.ts';
 import { firstLayerOfTrial } from '../../src/experiment/stages.ts';
 import { runTrial, simulateTrial } from '../../src/experiment/trial.ts';
 import { dot } from '../../src/linalg/index.ts';
@@ -17,7 +19,7 @@ import { activation, type ActivationName } from '../../src/math/activations.ts';
 import { ErrorAccumulator } from '../../src/model/errors.ts';
 import { applyActivation, preactivations } from '../../src/model/network.ts';
 import { matVec } from '../../src/model/ridge.ts';
-import { gaussianInputOf, singleIndexTargetOf, targetFunctionOf } from '../../src/oracles/project-map.ts';
+import { targetFunctionOf } from '../../src/oracles/project-map.ts';
 import { trialStreams } from '../../src/random/stream.ts';
 import { deSampleFrom, deTrial, spikedGaussian } from '../../theorems/oracle-get-de.ts';
 import { gmLadderSpec, gmSampleFrom, simulateGmRidge, twoMeans } from '../../theorems/oracle-gm-ridge.ts';
@@ -82,7 +84,7 @@ describe('the bridge to the simulator', () => {
     // And the exact gen is an expectation of the same predictor: on a huge fresh sample it agrees.
     const { mixture } = run.draw;
     const { Fhat } = run.stepped;
-    const pop = populationGen(Fhat, fit.w, activation('tanh'), gaussianInputOf(mixture), singleIndexTargetOf(config, mixture));
+    const pop = { gen: mixturePopulationGen(Fhat, [{ law: activationLaw(activation('tanh')), w: fit.w }], mixture, config)!.gen[0] };
     expect(trialWithPopulationGen(config, 2).population!.gen).toBe(pop.gen);
     const big = new SetSampler(mixture, labelSpecOf(config), 40_000, trialStreams(99).test).all();
     const Z = applyActivation(preactivations(big.X, Fhat), Math.tanh);

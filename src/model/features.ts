@@ -45,7 +45,7 @@ export interface FeatureMap {
 /**
  * A feature φ applied to one preactivation u ~ N(0, s²) (plus, for surrogates, independent
  * noise): what the exact generalisation error over Gaussian inputs needs
- * (src/experiment/population-error.ts). By Mehler's formula, for jointly Gaussian centred (u, v)
+ * (src/experiment/mixture-population.ts). By Mehler's formula, for jointly Gaussian centred (u, v)
  * of correlation ρ, E[φ(u)φ(v)] = Σ_l a_l(s_u)a_l(s_v)ρ^l/l! with a_l(s) = E[φ(sζ)He_l(ζ)].
  */
 export interface FeatureLaw {
