@@ -54,11 +54,14 @@ export const relativeGap = (s: { simulated: number; oracle: number }): number =>
 
 const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
+/** The tolerance a quantity is judged against: the sum of its derived parts. */
+export const totalTolerance = (parts: TolerancePart): number => parts.floor + parts.dof + parts.finite + (parts.curvature ?? 0);
+
 export function reportRung(spec: OracleLadderSpec, n: number, samples: OracleSample[]): QuantityReport[] {
   return spec.quantities.map((q) => {
     const gap = summariseGaps(samples.map((s) => relativeGap(s[q])));
     const parts = spec.tolerance(n, q, samples);
-    const total = parts.floor + parts.dof + parts.finite + (parts.curvature ?? 0);
+    const total = totalTolerance(parts);
     return {
       quantity: q,
       gap,
@@ -95,10 +98,7 @@ export function oracleClaimSpec(spec: OracleLadderSpec): LadderSpec<OracleSample
     rule: 'within',
     measure: (n, seed) => spec.sample(n, seed),
     value: (t, q) => relativeGap(t[q]),
-    tolerance: (n, q, trials) => {
-      const parts = spec.tolerance(n, q, [...trials]);
-      return parts.floor + parts.dof + parts.finite + (parts.curvature ?? 0);
-    },
+    tolerance: (n, q, trials) => totalTolerance(spec.tolerance(n, q, [...trials])),
     // The oracles' own finite-size terms (dof ∝ 1/n, curvature O(1/n)) shrink like 1/n: the limit
     // is extrapolated with that rate (surrogate claims use n^−½).
     correctionExponent: 1,

@@ -183,15 +183,15 @@ function judgeQuantity<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, lv: 
   return { ...row, verdict: 'inconclusive', rule: 'none' };
 }
 
-/**
- * The variance of the decisive statistic if rung i had twice its trials, per unit of cost: the
- * rung whose next batch buys the most precision per second is extended.
- */
 /** The trial cap of a rung (Budget.maxTrials). */
 export function rungCap(maxTrials: number, n: number, nTop: number): number {
   return Math.round(maxTrials * Math.min(16, (nTop / n) ** 2));
 }
 
+/**
+ * The rung to extend: the largest while its own interval blocks; otherwise the one whose doubling
+ * most reduces the variance of the decisive statistic (the limit, or the trend) per unit of cost.
+ */
 function bestRung<T>(spec: LadderSpec<T>, rungs: Rung<T>[], q: string, blockedAtTop: boolean, maxTrials: number): number {
   const nTop = rungs[rungs.length - 1].n;
   const open = rungs.map((r, i) => (r.trials.length < rungCap(maxTrials, r.n, nTop) ? i : -1)).filter((i) => i >= 0);
@@ -246,11 +246,12 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
   const judgeAll = (): { verdict: Verdict; rule: DecidingRule; rows: QuantityVerdict[]; trend: Trend | null } => {
     if (spec.rule === 'decreasing') {
       const q = spec.quantities[0];
+      const lv = levelAt(look, budget);
       const pts = rungs.map((r) => {
-        const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), levelAt(look, budget).look, levelAt(look, budget).alpha);
+        const iv = lookInterval(r.trials.map((t) => spec.value(t, q)), lv.look, lv.alpha);
         return { n: r.n, mean: iv.mean, se: iv.se, trials: r.trials.length };
       });
-      const trend = fitTrend(pts, levelAt(look, budget).look, levelAt(look, budget).alpha);
+      const trend = fitTrend(pts, lv.look, lv.alpha);
       const verdict: Verdict = trend && trend.hi < 0 ? 'agree' : trend && trend.lo > 0 ? 'disagree' : 'inconclusive';
       return { verdict, rule: verdict === 'inconclusive' ? 'none' : 'trend', rows: [], trend };
     }

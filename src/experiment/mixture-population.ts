@@ -51,9 +51,9 @@ export function mixturePopulationGen(Fhat: Matrix, models: readonly ModelReadout
   let ey = 0;
   let ey2 = 0;
   for (const [c, comp] of mixture.components.entries()) {
-    // F̂A_c = F̂ + (F̂Γᵀ) diag(f) Γ: k × n, without an n × n matrix.
-    const FA = fromData(k, n, Float64Array.from(Fhat.data));
+    // F̂A_c = F̂ + (F̂Γᵀ) diag(f) Γ: k × n, without an n × n matrix (F̂ itself when isotropic).
     const d = comp.spikes.rows;
+    const FA = d > 0 ? fromData(k, n, Float64Array.from(Fhat.data)) : Fhat;
     if (d > 0) {
       const fg = linalg().mulABt(Fhat, comp.spikes);
       for (let i = 0; i < k; i++) {
