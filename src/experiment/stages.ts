@@ -16,6 +16,7 @@ import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/erro
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { gradientStep, initNetwork, type Network, preactivations, stepFirstLayer, stepMultiplier } from '../model/network.ts';
 import { fitRidge, matVec, NumericalFailure, type RidgeFit, SingularRidgeSystem } from '../model/ridge.ts';
+import { mixturePopulationGen } from './mixture-population.ts';
 import { type Stream, trialStreams } from '../random/stream.ts';
 
 /** Stage 1: what a seed draws before the step. */
@@ -204,6 +205,27 @@ export function scoreReadouts(
     return { map, errors, fit };
   });
   return { scored, halfVarY: moments.variance / 2 };
+}
+
+/**
+ * Stage 4 without a test set: each readout's generalisation error exactly over the mixture
+ * (mixture-population.ts), or null where some model's features have no law or a component has a
+ * mean. A map whose readout failed keeps its failure, as on the test set.
+ */
+export function scoreExactly(maps: FeatureMap[], fits: Readout[], Fhat: Matrix, mixture: MixtureStructure, config: ExperimentConfig): { scored: ScoredModel[]; halfVarY: number } | null {
+  const fitted = maps.flatMap((map, i) => {
+    const fit = fits[i];
+    return typeof fit === 'string' ? [] : [{ law: map.law, w: fit.w }];
+  });
+  const exact = mixturePopulationGen(Fhat, fitted, mixture, config);
+  if (!exact) return null;
+  const gens = exact.gen.values();
+  const scored = maps.map((map, i): ScoredModel => {
+    const fit = fits[i];
+    if (typeof fit === 'string') return { map, errors: { train: Number.NaN, gen: Number.NaN }, failure: fit };
+    return { map, errors: { train: fit.train, gen: gens.next().value as number }, fit };
+  });
+  return { scored, halfVarY: exact.halfVarY };
 }
 
 /** Stages 3 and 4 together: fit each map's readout on the ridge set and score it on the test blocks. */

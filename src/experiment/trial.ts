@@ -9,8 +9,7 @@ import { networkFeatureMap, type TrialContext } from '../model/features.ts';
 import type { RidgeFit } from '../model/ridge.ts';
 import { buildFeatureMap, type SurrogateSpec } from '../surrogates/index.ts';
 import { gradientSpikeLemma, type LemmaResult } from './lemma.ts';
-import { mixturePopulationGen } from './mixture-population.ts';
-import { type BlockSource, drawRidgeSet, drawTrial, fitReadouts, type ModelErrors, type ScoredModel, scoreReadouts, takeStep, testSetOf, type TrialDraw } from './stages.ts';
+import { type BlockSource, drawRidgeSet, drawTrial, fitReadouts, type ModelErrors, scoreExactly, scoreReadouts, takeStep, testSetOf, type TrialDraw } from './stages.ts';
 
 export { arraySource, type BlockSource, fitAndScore, type ModelErrors, samplerSource } from './stages.ts';
 
@@ -129,25 +128,12 @@ export function simulateTrial(opts: TrialOptions): TrialRun {
   const kept: SampleBlock[] = [];
   const noiseFor = (name: string, set: 'ridge' | 'test') => streams.surrogate.child(name).child(set);
   const fits = fitReadouts(maps, ctx.Fhat, ridgeSet, config.lambda, noiseFor);
-  const population =
-    opts.exactGen && !opts.keepArrays && config.task === 'regression'
-      ? mixturePopulationGen(ctx.Fhat, maps.flatMap((m, i) => { const f = fits[i]; return typeof f === 'string' ? [] : [{ law: m.law, w: f.w }]; }), mixture, config)
-      : null;
-  let scored: ScoredModel[];
-  let halfVarY: number;
-  if (population) {
-    const gens = [...population.gen];
-    scored = maps.map((map, i): ScoredModel => {
-      const fit = fits[i];
-      if (typeof fit === 'string') return { map, errors: { train: Number.NaN, gen: Number.NaN }, failure: fit };
-      return { map, errors: { train: fit.train, gen: gens.shift() as number }, fit };
-    });
-    halfVarY = population.halfVarY;
-  } else {
-    let test = testSetOf(draw);
-    if (opts.keepArrays) test = keepingSource(test, kept);
-    ({ scored, halfVarY } = scoreReadouts(maps, fits, ctx.Fhat, ridgeSet, test, config.task === 'classification', noiseFor));
-  }
+  // The exact score where every model allows it (regression on centred components), else the
+  // test set; both are paired: every model is scored the same way.
+  const exact = opts.exactGen && !opts.keepArrays && config.task === 'regression' ? scoreExactly(maps, fits, ctx.Fhat, mixture, config) : null;
+  let test = testSetOf(draw);
+  if (opts.keepArrays) test = keepingSource(test, kept);
+  const { scored, halfVarY } = exact ?? scoreReadouts(maps, fits, ctx.Fhat, ridgeSet, test, config.task === 'classification', noiseFor);
 
   // The network is the reference every claim is measured against: a non-finite error there is
   // a failure of the simulation itself (an ill-posed configuration), never a result to report.
@@ -163,7 +149,7 @@ export function simulateTrial(opts: TrialOptions): TrialRun {
     nn: scored[0].errors,
     surrogates,
     baseline: { halfVarY },
-    genSource: population ? 'population' : 'test set',
+    genSource: exact ? 'population' : 'test set',
     scalings: {
       theta: mixture.thetaScale,
       eta: mixture.eta,
