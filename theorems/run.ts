@@ -1,5 +1,5 @@
 // Running a theorem's check on one configuration, with tiers that set the ladder and budget.
-import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../src/data/config.ts';
+import { DEFAULT_CONFIG, type ExperimentConfig, IMAGE_DEGREE_CAP, IMAGE_DIMENSION, isImageData, validateConfig } from '../src/data/config.ts';
 import type { Budget } from '../src/experiment/engine.ts';
 import { checkClaim, type Decision } from '../src/experiment/verdict.ts';
 import type { Theorem } from './types.ts';
@@ -42,7 +42,9 @@ export interface RunOptions {
 export function runCheck(opts: RunOptions): CheckReport {
   const t = opts.theorem;
   const tier = TIERS[opts.tier];
-  const ladder = opts.ladder ?? [...tier.ladder];
+  // Images have one size (784 pixels): the tier's ladder of n cannot apply to them.
+  const onImages = isImageData(opts.config ?? {});
+  const ladder = opts.ladder ?? (onImages ? [IMAGE_DIMENSION] : [...tier.ladder]);
   const budget: Budget = { ...tier.budget, ...opts.budget };
   const config = validateConfig({ ...DEFAULT_CONFIG, ...opts.config, n: ladder[ladder.length - 1] });
   const hyp = t.hypotheses(config);
@@ -62,7 +64,7 @@ export function runCheck(opts: RunOptions): CheckReport {
     seed: opts.seed,
     budget,
     clock: opts.clock,
-    degreeCap: opts.degreeCap ?? 6,
+    degreeCap: opts.degreeCap ?? (onImages ? IMAGE_DEGREE_CAP : 6),
     onProgress: opts.onProgress,
   });
   if (!hyp.applies && !opts.surrogate) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);

@@ -8,6 +8,7 @@
 // spend the cap, and elsewhere must not get the opposite answer (the suite's trial cap is not the
 // tier's seconds, so it may decide what the timed tier could not — never the other way).
 import { expect, it } from 'vitest';
+import { isImageData } from '../../src/data/config.ts';
 import { fashionMnistAvailable } from '../../src/io/fashion-mnist.ts';
 import type { Theorem } from '../../theorems/index.ts';
 import { runCheck, type Tier } from '../../theorems/run.ts';
@@ -23,7 +24,7 @@ export function pinnedClaims(theorems: readonly Theorem[]): void {
     for (const ex of t.pinned) {
       const known = ex.undecided?.[tier];
       // Claims on real images need the Fashion-MNIST data (fetched on first use, README).
-      const needsImages = ex.config.data !== undefined && ex.config.data !== 'mixture';
+      const needsImages = isImageData(ex.config);
       const skip = (needsImages && !IMAGES) || (tier === 'quick' && known !== undefined);
       const label = known ? `is undecided at the ${tier} tier, as known (${known})` : `is answered ${ex.expect}`;
       (skip ? it.skip : it)(`${t.id}: ${ex.name} ${label}`, () => {

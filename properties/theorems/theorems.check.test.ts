@@ -9,7 +9,7 @@ import { THEOREMS, theoremById } from '../../theorems/index.ts';
 import { fashionMnistAvailable } from '../../src/io/fashion-mnist.ts';
 import { runCheck, TIERS, type Tier } from '../../theorems/run.ts';
 import { degreeRule } from '../../src/math/hermite/index.ts';
-import { validateConfig } from '../../src/data/config.ts';
+import { isImageData, validateConfig } from '../../src/data/config.ts';
 import { estimate } from '../../src/experiment/stats.ts';
 import { runTrial } from '../../src/experiment/trial.ts';
 import { DEFAULT_TOLERANCE, toleranceAt } from '../../src/experiment/verdict.ts';
@@ -24,7 +24,7 @@ const LADDER = tier === 'quick' ? [100, 200] : undefined;
 describe(`negative controls are rejected (${tier} tier)`, () => {
   for (const t of THEOREMS) {
     for (const ex of t.negativeControls) {
-      const needsImages = ex.config.data !== undefined && ex.config.data !== 'mixture';
+      const needsImages = isImageData(ex.config);
       (needsImages && !IMAGES ? it.skip : it)(`${t.id}: ${ex.name} (${ex.surrogate})`, () => {
         // A trial cap rather than the tier's seconds: the suite replays on any machine.
         const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, tier, seed: 1, ladder: ex.ladder ?? LADDER, budget: { seconds: Infinity, maxTrials: 32 } });

@@ -3,7 +3,7 @@
 // (--config) or a surrogate named by hand (--surrogate) has none. Exit codes: exitCodeOf in
 // src/report/ci.ts (1 a missed expectation or a disagree without one, 3 inconclusive without
 // one, 2 bad input, else 0).
-import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, IMAGE_DIMENSION, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
+import { ConfigError, type ExperimentConfig, IMAGE_DEFAULTS, isImageData, validateConfig, DEFAULT_CONFIG } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
 import { formatGap } from '../experiment/verdict.ts';
 import { isObject } from '../report/shape.ts';
@@ -175,9 +175,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const images = imageFlags(flags);
   const given = images || fromFile ? { ...fromFile, ...images } : undefined;
   const ci = ciTargets(flags);
-  // Images have one dimension (784 pixels): the tier's ladder of n cannot apply; hermite:auto is
-  // capped at degree 4 there, as the paper does at β = 1.
-  const ladderUsed = ladder ?? (given && given.data !== undefined && given.data !== 'mixture' ? [IMAGE_DIMENSION] : undefined);
 
   // Image data (docs/model.md §10) is checked by the claims that are stated for it; the oracles
   // and the lemma are about the Gaussian mixture.
@@ -190,7 +187,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // The images are fetched before anything runs (on first use): required when --data asks for
   // them; for claims pinned on images inside a larger check, ONESTEP_OFFLINE=1 skips those claims.
   const imageClasses = (given ? [given] : checked.flatMap((t) => t.pinned.slice(0, runs).map((ex) => ex.config)))
-    .filter((cfg) => cfg.data !== undefined && cfg.data !== 'mixture')
+    .filter((cfg) => isImageData(cfg))
     .flatMap((cfg) => cfg.classes ?? DEFAULT_CONFIG.classes);
   const imagesReady = imageClasses.length === 0 || (await prepareImages([...new Set(imageClasses)], given !== undefined));
   const reports: (CheckReport & CheckedCase)[] = [];
@@ -202,14 +199,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
       : theorem.pinned.slice(0, runs).map((p) => ({ config: p.config, ladder: p.ladder, surrogate: p.surrogate, pinned: surrogate === undefined ? p : undefined }));
     for (const ex of examples) {
       const { config, pinned } = ex;
-      const onImages = config.data !== undefined && config.data !== 'mixture';
+      const onImages = isImageData(config);
       if (!given && onImages && !imagesReady) {
         if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images, and ONESTEP_OFFLINE forbids fetching them)\n`);
         continue;
       }
       // A theorem refusing the given file's configuration names the file, not a flag.
       const run = () =>
-        runCheck({ theorem, config, tier, seed, ladder: ladderUsed ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, ...(onImages ? { degreeCap: 4 } : {}), onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+        runCheck({ theorem, config, tier, seed, ladder: ladder ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
       const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
       progress('');
       const expectation = pinned

@@ -3,7 +3,7 @@
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG } from '../data/config.ts';
+import { ConfigError, DEFAULT_CONFIG, isImageData } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
@@ -78,7 +78,7 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const checkpoint = join(outDir, `${spec.id}.checkpoint.jsonl`);
   if (resume && !existsSync(checkpoint)) process.stderr.write(`onestep figure: --resume: no checkpoint at ${checkpoint}, starting from the first point\n`);
   // A figure on images fetches them first (on first use), before any point is run.
-  const onImages = [spec.base, ...spec.panels.map((p) => p.config)].some((c) => c.data !== undefined && c.data !== 'mixture');
+  const onImages = [spec.base, ...spec.panels.map((p) => p.config)].some((c) => isImageData(c));
   if (onImages) await prepareImages(spec.base.classes ?? DEFAULT_CONFIG.classes, true);
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;

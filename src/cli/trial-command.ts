@@ -1,7 +1,7 @@
 // `onestep trial`: run trials of the network and its surrogates on shared draws.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FIELDS, type ConfigField, configField, DEFAULT_CONFIG, type ExperimentConfig, expandRho, IMAGE_DEFAULTS, isImageData, sizesOf, validateConfig } from '../data/config.ts';
+import { CONFIG_FIELDS, type ConfigField, configField, DEFAULT_CONFIG, type ExperimentConfig, expandRho, IMAGE_DEFAULTS, IMAGE_DEGREE_CAP, isImageData, sizesOf, validateConfig } from '../data/config.ts';
 import { scalings } from '../data/mixture.ts';
 import { summarise } from '../experiment/stats.ts';
 import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/array-trial.ts';
@@ -238,7 +238,7 @@ export async function trialCommand(argv: string[]): Promise<number> {
   const config = configFromFlags(flags);
   const surrogates = parseSurrogateList(flags.surrogates === undefined ? 'hermite:auto' : String(flags.surrogates));
   // Image data sits at β = 1, outside every interval of the degree rule: the paper caps at 4.
-  const degreeCap = flags['degree-cap'] === undefined ? (isImageData(config) ? 4 : null) : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
+  const degreeCap = flags['degree-cap'] === undefined ? (isImageData(config) ? IMAGE_DEGREE_CAP : null) : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
   const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);

@@ -179,9 +179,13 @@ export const IMAGE_DEFAULTS: Readonly<Partial<ExperimentConfig>> = Object.freeze
   lambda: 1e-4,
 });
 
+/** The Hermite degree the paper caps hermite:auto at on images (β = 1 has no finite rule degree). */
+export const IMAGE_DEGREE_CAP = 4;
+
 /** Whether a configuration draws Fashion-MNIST images or their twin. */
-export function isImageData(c: Pick<ExperimentConfig, 'data'>): boolean {
-  return c.data !== 'mixture';
+export function isImageData(c: Partial<Pick<ExperimentConfig, 'data'>>): boolean {
+  // A partial configuration without `data` takes the default, the mixture.
+  return c.data !== undefined && c.data !== 'mixture';
 }
 
 /** The field a flag or a key names. */

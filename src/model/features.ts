@@ -7,7 +7,7 @@ import type { MixtureStructure } from '../data/mixture.ts';
 import type { SampleBlock } from '../data/sampler.ts';
 import type { Stream } from '../random/stream.ts';
 import type { Activation } from '../math/activations.ts';
-import { gaussianExpectation, gaussianHermiteProjections, hermiteCoefficients } from '../math/hermite/index.ts';
+import { hermiteCoefficients } from '../math/hermite/index.ts';
 import { applyActivation } from './network.ts';
 
 /** What a surrogate may look at once the first layer has taken its step. */
@@ -81,13 +81,8 @@ function closedPairKernel(act: Activation): FeatureLaw['pair'] {
 export function activationLaw(act: Activation): FeatureLaw {
   return {
     coefficients(s, L) {
-      // ReLU and linear in closed form; otherwise all projections in one pass over the nodes.
-      if (act.name === 'relu' || act.name === 'linear') {
-        const { h, secondMoment } = hermiteCoefficients(act, s, L);
-        return { a: h, diagonal: secondMoment };
-      }
-      const breaks = act.kinks.map((k) => k / s);
-      return { a: gaussianHermiteProjections((z) => act.f(s * z), L, breaks), diagonal: gaussianExpectation((z) => act.f(s * z) ** 2, breaks) };
+      const { h, secondMoment } = hermiteCoefficients(act, s, L);
+      return { a: h, diagonal: secondMoment };
     },
     degree: act.name === 'linear' ? 1 : null,
     pair: closedPairKernel(act),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
 import { fashionMnistAvailable } from '../io/fashion-mnist.ts';
-import { DEFAULT_CONFIG } from '../data/config.ts';
+import { DEFAULT_CONFIG, isImageData } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
 import { list, nullable, num, obj, oneOf, optional, shapeProblem, str } from './shape.ts';
 
@@ -81,7 +81,7 @@ export function packageVersions(): Record<string, string> {
 /** The Fashion-MNIST classes the pinned examples and controls on images use. */
 export function imageClassesOfTheorems(): number[] {
   const classes = THEOREMS.flatMap((t) => [...t.pinned, ...t.negativeControls])
-    .filter((ex) => ex.config.data !== undefined && ex.config.data !== 'mixture')
+    .filter((ex) => isImageData(ex.config))
     .flatMap((ex) => ex.config.classes ?? DEFAULT_CONFIG.classes);
   return [...new Set(classes)];
 }
@@ -93,7 +93,7 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
   for (const t of THEOREMS) {
     for (const [kind, list] of [['claim', t.pinned], ['negative-control', t.negativeControls]] as const) {
       for (const ex of list) {
-        if (!images && ex.config.data !== undefined && ex.config.data !== 'mixture') {
+        if (!images && isImageData(ex.config)) {
           skipped.push(`${t.id} / ${ex.name}: needs the Fashion-MNIST images (ONESTEP_OFFLINE forbids fetching them)`);
           onProgress?.(`${t.id} / ${ex.name}: skipped (no Fashion-MNIST images offline)`);
           continue;

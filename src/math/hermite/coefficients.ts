@@ -4,7 +4,7 @@
 // degree D = l − 1, so "hermite:3" keeps j = 0..3 and adds the noise h*_4 z.
 import type { Activation } from '../activations.ts';
 import { hermite } from './polynomials.ts';
-import { gaussianExpectation } from './quadrature.ts';
+import { gaussianExpectation, gaussianHermiteProjections } from './quadrature.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -44,13 +44,14 @@ export function hermiteCoefficients(act: Activation, b: number, maxDegree: numbe
     throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
   }
   if (act.name === 'relu') return reluCoefficients(b, maxDegree);
-  const h = new Float64Array(maxDegree + 1);
   if (act.name === 'linear') {
+    const h = new Float64Array(maxDegree + 1);
     if (maxDegree >= 1) h[1] = b;
     return { h, secondMoment: b * b };
   }
+  // Every projection in one pass over the quadrature nodes (σ evaluated once per node).
   const breaks = act.kinks.map((k) => k / b);
-  for (let j = 0; j <= maxDegree; j++) h[j] = gaussianExpectation((z) => act.f(b * z) * hermite(j, z), breaks);
+  const h = gaussianHermiteProjections((z) => act.f(b * z), maxDegree, breaks);
   const secondMoment = gaussianExpectation((z) => act.f(b * z) ** 2, breaks);
   return { h, secondMoment };
 }
