@@ -133,7 +133,11 @@ export function gaussHermiteRule(points: number): { nodes: Float64Array; weights
  * expectations over one variable can be taken as dot products: E f(ζ) ≈ Σ_i weights[i]·f(nodes[i]).
  */
 export function gaussianRule(breakpoints: readonly number[] = []): { nodes: Float64Array; weights: Float64Array } {
-  const edges = breakpoints.length === 0 ? DEFAULT_EDGES : panelEdges(breakpoints);
+  // Without breakpoints the rule is always the same: built once (its arrays are shared, read-only).
+  return breakpoints.length === 0 ? DEFAULT_RULE : ruleOnEdges(panelEdges(breakpoints));
+}
+
+function ruleOnEdges(edges: readonly number[]): { nodes: Float64Array; weights: Float64Array } {
   const count = (edges.length - 1) * ORDER;
   const nodes = new Float64Array(count);
   const weights = new Float64Array(count);
@@ -149,3 +153,5 @@ export function gaussianRule(breakpoints: readonly number[] = []): { nodes: Floa
   }
   return { nodes, weights };
 }
+
+const DEFAULT_RULE = ruleOnEdges(DEFAULT_EDGES);
