@@ -10,6 +10,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Layer of each folder (relative to the repository root); equal numbers may import each other. */
 const LAYERS: Record<string, number> = {
   'src/random': 0,
+  'src/parallel': 0,
   'src/linalg': 1,
   'src/math': 2,
   'src/math/hermite': 2,
@@ -21,7 +22,7 @@ const LAYERS: Record<string, number> = {
   'src/experiment': 7,
   theorems: 8,
   'src/report': 9,
-  'src/bench': 9,
+  'src/bench': 10,
   'src/cli': 10,
   'src/api': 10,
 };

@@ -12,3 +12,7 @@ if (raw) console.log(`fast-check seed: ${seed}`);
 // Tests never reach the network: the Fashion-MNIST images are not fetched on first use here (a
 // test needing them uses a synthetic directory, the installed package or the cache, or is skipped).
 process.env.ONESTEP_OFFLINE ??= '1';
+
+// Commands run in-process here use one thread unless a test asks for workers: vitest already
+// runs one test file per core.
+process.env.ONESTEP_JOBS ??= '1';

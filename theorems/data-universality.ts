@@ -16,7 +16,7 @@
 // term. Agreement needs the whole interval of both errors inside ±tol, disagreement either one
 // wholly outside; trials are added (within the tier's budget) while undecided.
 import { type ExperimentConfig, validateConfig, IMAGE_DEFAULTS } from '../src/data/config.ts';
-import { runLadder } from '../src/experiment/engine.ts';
+import { type LadderSpec, runLadder } from '../src/experiment/engine.ts';
 import { gapOf } from '../src/experiment/ladder.ts';
 import { runTrial, type TrialResult } from '../src/experiment/trial.ts';
 import { DEFAULT_TOLERANCE, type Decision, describeTolerance, toleranceAt } from '../src/experiment/verdict.ts';
@@ -40,24 +40,35 @@ export function pairedImageTrial(config: ExperimentConfig, seed: number, variant
   return { ...images, surrogates: { [TWIN]: { ...twin.nn, info: { data: twinConfig.data, classes: twinConfig.classes.join(',') } } } };
 }
 
-function check(opts: CustomCheckOptions): Decision {
-  const config = validateConfig({ ...opts.config, data: 'fashion-mnist' });
+/** The engine's spec: paired trials on one rung, the images' n (the ladder does not apply). */
+function dataUniversalityLadder(config: ExperimentConfig, variant?: string): LadderSpec<TrialResult> {
+  const onImages = validateConfig({ ...config, data: 'fashion-mnist' });
   const p = DEFAULT_TOLERANCE;
   const mean = (trials: readonly TrialResult[], f: (t: TrialResult) => number) => trials.reduce((s, t) => s + f(t), 0) / trials.length;
-  const d = runLadder(
-    {
-      quantities: ['gen', 'train'],
-      rule: 'within',
-      measure: (_n, seed) => pairedImageTrial(config, seed, opts.variant),
-      value: (t, q) => gapOf(t, TWIN, q as 'gen' | 'train'),
-      tolerance: (n) => toleranceAt(n, p),
-      describeTolerance: `${describeTolerance(p)}; gap = (E_twin − E_images)/E_images, one rung (n = ${config.n} pixels: the n-ladder does not apply to images)`,
-      describeRung: (_n, trials) => [
-        `mean generalisation error: images ${mean(trials, (t) => t.nn.gen).toFixed(4)}, twin ${mean(trials, (t) => t.surrogates[TWIN].gen).toFixed(4)}; 0-1 error images ${mean(trials, (t) => t.nn.genZeroOne ?? Number.NaN).toFixed(3)}, twin ${mean(trials, (t) => t.surrogates[TWIN].genZeroOne ?? Number.NaN).toFixed(3)}`,
-      ],
-    },
-    { ladder: [config.n], seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: (m) => opts.onProgress?.(`images vs twin: ${m}`) },
-  );
+  return {
+    quantities: ['gen', 'train'],
+    rule: 'within',
+    measure: (_n, seed) => pairedImageTrial(onImages, seed, variant),
+    value: (t, q) => gapOf(t, TWIN, q as 'gen' | 'train'),
+    tolerance: (n) => toleranceAt(n, p),
+    describeTolerance: `${describeTolerance(p)}; gap = (E_twin − E_images)/E_images, one rung (n = ${onImages.n} pixels: the n-ladder does not apply to images)`,
+    describeRung: (_n, trials) => [
+      `mean generalisation error: images ${mean(trials, (t) => t.nn.gen).toFixed(4)}, twin ${mean(trials, (t) => t.surrogates[TWIN].gen).toFixed(4)}; 0-1 error images ${mean(trials, (t) => t.nn.genZeroOne ?? Number.NaN).toFixed(3)}, twin ${mean(trials, (t) => t.surrogates[TWIN].genZeroOne ?? Number.NaN).toFixed(3)}`,
+    ],
+    remote: { kind: 'theorem', args: { theorem: 'data-universality', config, variant } },
+  };
+}
+
+function check(opts: CustomCheckOptions): Decision {
+  const config = validateConfig({ ...opts.config, data: 'fashion-mnist' });
+  const d = runLadder(dataUniversalityLadder(opts.config, opts.variant), {
+    ladder: [config.n],
+    seed: opts.seed,
+    budget: opts.budget,
+    clock: opts.clock,
+    onProgress: (m) => opts.onProgress?.(`images vs twin: ${m}`),
+    runner: opts.runner,
+  });
   if (opts.variant === OTHER_CLASSES) d.reasons.unshift(`control: the twin of classes ${otherClasses(config.classes).join(',')} against images of ${config.classes.join(',')}`);
   return d;
 }
@@ -84,6 +95,7 @@ export const dataUniversality: Theorem = {
   },
   quantities: ['train', 'gen'],
   check,
+  ladder: dataUniversalityLadder,
   variants: { [OTHER_CLASSES]: 'the twin of the other pair of classes (0,1 ↔ 5,9): a twin of the wrong data, which the check must reject' },
   pinned: [
     {

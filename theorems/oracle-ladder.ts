@@ -9,7 +9,7 @@
 import { type GapSummary, summariseGaps } from '../src/experiment/ladder.ts';
 import { type Decision, judgeInterval, type LadderSpec, runLadder, type Verdict } from '../src/experiment/engine.ts';
 import type { ExperimentConfig } from '../src/data/config.ts';
-import type { CustomCheckOptions, Theorem } from './types.ts';
+import type { Theorem } from './types.ts';
 
 /** One trial: for each quantity, what the simulator measured and what the oracle predicts. */
 export type OracleSample = Record<string, { simulated: number; oracle: number }>;
@@ -107,11 +107,6 @@ export function oracleClaimSpec(spec: OracleLadderSpec): LadderSpec<OracleSample
   };
 }
 
-/** Run an oracle claim's ladder on the engine. */
-export function runOracleLadder(spec: OracleLadderSpec, opts: CustomCheckOptions): Decision {
-  return runLadder(oracleClaimSpec(spec), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress });
-}
-
 /**
  * What an oracle theorem states: the claim, when it applies, and what it measures and compares —
  * the ladder spec for a configuration, altered by one of its named variants when a negative
@@ -129,12 +124,17 @@ export interface OracleTheoremSpec<V extends string> extends Omit<Theorem, 'chec
  */
 export function defineOracleTheorem<V extends string>(spec: OracleTheoremSpec<V>): Theorem {
   const { ladderSpec, ...theorem } = spec;
+  const ladder = (config: ExperimentConfig, variant?: string): LadderSpec<OracleSample> => ({
+    ...oracleClaimSpec(ladderSpec(config, variant as V | undefined)),
+    remote: { kind: 'theorem', args: { theorem: theorem.id, config, variant } },
+  });
   return {
     ...theorem,
+    ladder,
     check(opts): Decision {
       const hyp = theorem.hypotheses(opts.config);
       const variant = opts.variant as V | undefined;
-      const d = runOracleLadder(ladderSpec(opts.config, variant), opts);
+      const d = runLadder(ladder(opts.config, variant), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress, runner: opts.runner });
       if (!hyp.applies) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
       if (variant) d.reasons.unshift(`variant ${variant}: ${theorem.variants[variant]}`);
       return d;

@@ -1,6 +1,6 @@
 // Running a theorem's check on one configuration, with tiers that set the ladder and budget.
 import { DEFAULT_CONFIG, type ExperimentConfig, IMAGE_DEGREE_CAP, IMAGE_DIMENSION, isImageData, validateConfig } from '../src/data/config.ts';
-import type { Budget } from '../src/experiment/engine.ts';
+import type { Budget, TrialRunner } from '../src/experiment/engine.ts';
 import { checkClaim, type Decision } from '../src/experiment/verdict.ts';
 import type { Theorem } from './types.ts';
 
@@ -37,6 +37,8 @@ export interface RunOptions {
   budget?: Partial<Budget>;
   clock?: () => number;
   onProgress?: (message: string) => void;
+  /** Parallel trials (src/experiment/engine.ts): the same verdict, sooner. */
+  runner?: TrialRunner;
 }
 
 export function runCheck(opts: RunOptions): CheckReport {
@@ -52,7 +54,7 @@ export function runCheck(opts: RunOptions): CheckReport {
   // A custom check runs as is, or altered by one of its named variants (its negative controls).
   const variant = opts.surrogate !== undefined && t.variants && Object.hasOwn(t.variants, opts.surrogate) ? opts.surrogate : undefined;
   if (t.check && (!opts.surrogate || variant)) {
-    const d = t.check({ config, ladder, seed: opts.seed, budget, clock: opts.clock, onProgress: opts.onProgress, variant });
+    const d = t.check({ config, ladder, seed: opts.seed, budget, clock: opts.clock, onProgress: opts.onProgress, variant, runner: opts.runner });
     return { ...base, surrogate: variant ?? null, ...d };
   }
   const surrogate = opts.surrogate ?? t.surrogate?.(config);
@@ -66,6 +68,7 @@ export function runCheck(opts: RunOptions): CheckReport {
     clock: opts.clock,
     degreeCap: opts.degreeCap ?? (onImages ? IMAGE_DEGREE_CAP : 6),
     onProgress: opts.onProgress,
+    runner: opts.runner,
   });
   if (!hyp.applies && !opts.surrogate) d.reasons.unshift(`hypotheses not met (${hyp.reasons.join('; ')}): the verdict is reported, not claimed`);
   return { ...base, surrogate, ...d };

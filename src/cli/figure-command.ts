@@ -8,6 +8,7 @@ import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
+import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
 import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure } from '../report/srf-figure.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
@@ -17,6 +18,7 @@ import { prepareImages } from './images.ts';
 const FLAGS: FlagTable = {
   n: { type: 'string', value: 'N', help: 'input dimension (the figure’s default otherwise)' },
   trials: { type: 'string', value: 'T', help: 'trials per point', default: '3' },
+  ...JOBS_FLAG,
   seed: { type: 'string', value: 'S', help: 'seed of the first trial at every point', default: '1' },
   out: { type: 'string', value: 'DIR', help: 'output directory', default: 'out/figures' },
   resume: { type: 'boolean', help: 'continue an interrupted run from DIR/<id>.checkpoint.jsonl' },
@@ -83,7 +85,12 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;
   try {
-    fig = runSweep({ spec, n, trials, seed, outDir, resume, command, onProgress: progressBar, onWarning: (m) => process.stderr.write(`onestep figure: --resume: ${m}\n`) });
+    const workers = parallel(jobsFlag(flags));
+    try {
+      fig = runSweep({ spec, n, trials, seed, outDir, resume, command, runTrials: workers.trials, onProgress: progressBar, onWarning: (m) => process.stderr.write(`onestep figure: --resume: ${m}\n`) });
+    } finally {
+      workers.close();
+    }
   } catch (e) {
     if (e instanceof CheckpointError) throw new UsageError(`--resume: ${e.message}`);
     throw e;

@@ -71,7 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { backendEnvError } = await import('../linalg/index.ts');
-  const envError = backendEnvError();
+  const { jobsEnvError } = await import('../parallel/pool.ts');
+  const envError = backendEnvError() ?? jobsEnvError();
   if (envError) {
     process.stderr.write(`onestep ${command}: ${clip(envError)}\n`);
     return 2;

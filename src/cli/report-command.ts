@@ -9,6 +9,7 @@ import { type Tier, TIERS } from '../../theorems/run.ts';
 import { buildReport, imageClassesOfTheorems } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { exitCodeOf, tallyLine, tallyOf } from '../report/ci.ts';
+import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { CI_FLAGS, ciTargets, EXIT_CODES_HELP, writeCiOutputs } from './ci-output.ts';
 import { prepareImages } from './images.ts';
 import { choiceFlag, ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, refusePositionals } from './args.ts';
@@ -17,6 +18,7 @@ const FLAGS: FlagTable = {
   tier: { type: 'string', value: 'T', help: 'quick | standard | stress', default: 'quick' },
   seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },
   out: { type: 'string', value: 'DIR', help: 'output directory', default: 'out/report' },
+  ...JOBS_FLAG,
   ...CI_FLAGS,
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -44,9 +46,16 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const dir = ensureOutputDir('--out', flags.out === undefined ? 'out/report' : String(flags.out), REPORT_FILES);
   const ci = ciTargets(flags);
+  const jobs = jobsFlag(flags);
   // Claims pinned on images fetch them on first use; with ONESTEP_OFFLINE=1 they are skipped.
   await prepareImages(imageClassesOfTheorems(), false);
-  const report = buildReport(tier, seed, progress);
+  const workers = parallel(jobs);
+  let report;
+  try {
+    report = buildReport(tier, seed, progress, workers);
+  } finally {
+    workers.close();
+  }
   progress('');
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   // Figures already in DIR (onestep figure … --out DIR) are shown in the HTML too.

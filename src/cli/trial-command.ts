@@ -6,6 +6,7 @@ import { scalings } from '../data/mixture.ts';
 import { summarise } from '../experiment/stats.ts';
 import { arrayShapeChecks, type GivenArrays, runOnArrays } from '../experiment/array-trial.ts';
 import { runTrial, type TrialResult } from '../experiment/trial.ts';
+import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { readMatrix, readVector, writeNpy } from '../io/npy.ts';
 import { backendNames, useBackend } from '../linalg/index.ts';
 import { ACTIVATION_NAMES, type ActivationName } from '../math/activations.ts';
@@ -42,6 +43,7 @@ export const TRIAL_FLAGS: FlagTable = {
   'degree-cap': { type: 'string', value: 'D', help: 'cap for hermite:auto (the paper caps at 4)' },
   trials: { type: 'string', value: 'T', help: 'number of trials (trial t uses seed S+t)', default: '3' },
   seed: { type: 'string', value: 'S', help: 'seed of the first trial', default: '1' },
+  ...JOBS_FLAG,
   lemma: { type: 'boolean', help: 'also measure the gradient-spike lemma: ‖Δ‖/‖uvᵀ‖ of G = uvᵀ + Δ (docs/model.md §7)' },
   json: { type: 'boolean', help: 'print one JSON object instead of a table' },
   'save-npy': { type: 'string', value: 'DIR', help: 'write each trial’s arrays as float64 .npy files (+ meta.json)' },
@@ -221,6 +223,8 @@ export async function trialCommand(argv: string[]): Promise<number> {
   if (flags.backend !== undefined) {
     try {
       useBackend(String(flags.backend));
+      // Worker threads start with a copy of this environment: they use the same backend.
+      process.env.ONESTEP_BACKEND = String(flags.backend);
     } catch {
       throw new UsageError(`--backend: '${String(flags.backend)}' is not allowed (one of ${backendNames().join(', ')})`);
     }
@@ -236,20 +240,35 @@ export async function trialCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const config = configFromFlags(flags);
-  const surrogates = parseSurrogateList(flags.surrogates === undefined ? 'hermite:auto' : String(flags.surrogates));
+  const surrogateList = flags.surrogates === undefined ? 'hermite:auto' : String(flags.surrogates);
+  const surrogates = parseSurrogateList(surrogateList);
   // Image data sits at β = 1, outside every interval of the degree rule: the paper caps at 4.
   const degreeCap = flags['degree-cap'] === undefined ? (isImageData(config) ? IMAGE_DEGREE_CAP : null) : numberFlag(flags, 'degree-cap', 0, { min: 1, max: 30, integer: true });
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
   const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);
+  const jobs = jobsFlag(flags);
   if (isImageData(config)) await prepareImages(config.classes, true);
 
-  const trials: TrialResult[] = [];
-  for (let t = 0; t < trialsCount; t++) {
-    progress(`onestep trial: ${t}/${trialsCount} trials done…`);
-    const trial = runTrial({ config, seed: seed + t, surrogates, degreeCap, keepArrays: saveDir !== null, lemma: flags.lemma === true });
-    if (saveDir !== null) saveTrialArrays(trialsCount === 1 ? saveDir : join(saveDir, `seed-${seed + t}`), trial, config);
-    trials.push(stripArrays(trial));
+  let trials: TrialResult[] = [];
+  if (saveDir !== null) {
+    // The arrays stay in this thread: one trial after another.
+    for (let t = 0; t < trialsCount; t++) {
+      progress(`onestep trial: ${t}/${trialsCount} trials done…`);
+      const trial = runTrial({ config, seed: seed + t, surrogates, degreeCap, keepArrays: true, lemma: flags.lemma === true });
+      saveTrialArrays(trialsCount === 1 ? saveDir : join(saveDir, `seed-${seed + t}`), trial, config);
+      trials.push(stripArrays(trial));
+    }
+  } else {
+    const tasks = Array.from({ length: trialsCount }, (_, t) => ({ config, seed: seed + t, surrogates: surrogateList, degreeCap, lemma: flags.lemma === true }));
+    const workers = parallel(Math.min(jobs, trialsCount));
+    let done = 0;
+    progress(`onestep trial: 0/${trialsCount} trials done…`);
+    try {
+      trials = workers.trials(tasks, () => progress(`onestep trial: ${++done}/${trialsCount} trials done…`));
+    } finally {
+      workers.close();
+    }
   }
   progress('');
   const { theta, eta } = scalings(config);

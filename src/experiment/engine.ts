@@ -51,6 +51,22 @@ export interface LadderSpec<T> {
   failure?(trial: T): string | undefined;
   /** Relative cost of a trial at size n (default n³: the products dominate). */
   cost?(n: number): number;
+  /**
+   * How a worker rebuilds this spec (a kind and structured-clonable arguments), so that a batch
+   * of its trials can run in parallel (EngineOptions.runner). Absent: trials run here, in turn.
+   */
+  remote?: RemoteSpec;
+}
+
+export interface RemoteSpec {
+  kind: string;
+  args: unknown;
+}
+
+/** Runs a batch of one spec's trials elsewhere (worker threads), results in the order of `seeds`. */
+export interface TrialRunner {
+  readonly jobs: number;
+  measure(remote: RemoteSpec, n: number, seeds: readonly number[]): unknown[];
 }
 
 export interface Budget {
@@ -141,6 +157,11 @@ export interface EngineOptions {
   /** Seconds since some origin (injected so the engine stays testable and replayable). */
   clock?: () => number;
   onProgress?: (message: string) => void;
+  /**
+   * Where batches run when the spec can be rebuilt remotely: a trial depends on its seed alone,
+   * so the trials, and every verdict, are the same with or without it (only the time differs).
+   */
+  runner?: TrialRunner;
 }
 
 const combine = (vs: Verdict[]): Verdict => (vs.includes('disagree') ? 'disagree' : vs.every((v) => v === 'agree') ? 'agree' : 'inconclusive');
@@ -231,6 +252,15 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
   const topIndex = rungs.length - 1;
   const extend = (i: number, count: number): void => {
     const r = rungs[i];
+    if (opts.runner && opts.runner.jobs > 1 && spec.remote && count > 1) {
+      // Seeds as below; the batch's wall time is its cost (per trial: divided by the workers).
+      const seeds = Array.from({ length: count }, (_, c) => r.seedBase + r.trials.length + c);
+      opts.onProgress?.(`n = ${r.n}: trials ${r.trials.length + 1}–${r.trials.length + count} on ${opts.runner.jobs} workers`);
+      const t0 = clock();
+      r.trials.push(...(opts.runner.measure(spec.remote, r.n, seeds) as T[]));
+      r.seconds += clock() - t0;
+      return;
+    }
     for (let c = 0; c < count; c++) {
       opts.onProgress?.(`n = ${r.n}: trial ${r.trials.length + 1}`);
       const t0 = clock();

@@ -20,7 +20,7 @@
 // (properties/experiment/engine.test.ts); change τ only with such a measurement.
 import type { ExperimentConfig } from '../data/config.ts';
 import { parseSurrogate } from '../surrogates/index.ts';
-import { type Budget, type Decision, type LadderSpec, runLadder } from './engine.ts';
+import { type Budget, type Decision, type LadderSpec, runLadder, type TrialRunner } from './engine.ts';
 import { configAtN, gapOf } from './ladder.ts';
 import { runTrial, type TrialResult } from './trial.ts';
 
@@ -56,14 +56,20 @@ export interface CheckOptions {
   /** Exact generalisation errors where possible (default true); false scores on the test set. */
   exactGen?: boolean;
   clock?: () => number;
+  /** Parallel trials (engine.ts); the verdict is the same without it. */
+  runner?: TrialRunner;
   onProgress?: (message: string) => void;
 }
 
 /** What a surrogate claim measures: the paired relative gaps of both errors. */
-export function surrogateClaimSpec(opts: Pick<CheckOptions, 'config' | 'surrogate' | 'degreeCap' | 'tolerance' | 'exactGen'>): LadderSpec<TrialResult> {
+export type SurrogateClaimKey = Pick<CheckOptions, 'config' | 'surrogate' | 'degreeCap' | 'tolerance' | 'exactGen'>;
+
+export function surrogateClaimSpec(opts: SurrogateClaimKey): LadderSpec<TrialResult> {
   const p = opts.tolerance ?? DEFAULT_TOLERANCE;
   const spec = parseSurrogate(opts.surrogate);
+  const key: SurrogateClaimKey = { config: opts.config, surrogate: opts.surrogate, degreeCap: opts.degreeCap, tolerance: opts.tolerance, exactGen: opts.exactGen };
   return {
+    remote: { kind: 'surrogate-claim', args: key },
     quantities: ['gen', 'train'],
     rule: 'within',
     // Generalisation errors exact over the input distribution where the models allow it
@@ -85,5 +91,5 @@ export function surrogateClaimSpec(opts: Pick<CheckOptions, 'config' | 'surrogat
 
 /** Run the ladder of a surrogate claim and decide. */
 export function checkClaim(opts: CheckOptions): Decision {
-  return runLadder(surrogateClaimSpec(opts), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress });
+  return runLadder(surrogateClaimSpec(opts), { ladder: opts.ladder, seed: opts.seed, budget: opts.budget, clock: opts.clock, onProgress: opts.onProgress, runner: opts.runner });
 }

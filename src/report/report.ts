@@ -7,6 +7,7 @@ import { availableParallelism, cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { THEOREMS } from '../../theorems/index.ts';
 import { type CheckReport, runCheck, type Tier } from '../../theorems/run.ts';
+import type { TrialRunner } from '../experiment/engine.ts';
 import { fashionMnistAvailable } from '../io/fashion-mnist.ts';
 import { DEFAULT_CONFIG, isImageData } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
@@ -86,7 +87,7 @@ export function imageClassesOfTheorems(): number[] {
   return [...new Set(classes)];
 }
 
-export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) => void): Report {
+export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) => void, runner?: TrialRunner): Report {
   const entries: ReportEntry[] = [];
   const skipped: string[] = [];
   const images = fashionMnistAvailable();
@@ -98,7 +99,7 @@ export function buildReport(tier: Tier, seed: number, onProgress?: (m: string) =
           onProgress?.(`${t.id} / ${ex.name}: skipped (no Fashion-MNIST images offline)`);
           continue;
         }
-        const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, ladder: ex.ladder, tier, seed, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
+        const r = runCheck({ theorem: t, config: ex.config, surrogate: ex.surrogate, ladder: ex.ladder, tier, seed, runner, onProgress: (m) => onProgress?.(`${t.id} / ${ex.name}: ${m}`) });
         entries.push({ ...r, example: ex.name, expected: ex.expect, kind, why: ex.why, ...(ex.undecided?.[tier] ? { knownUndecided: ex.undecided[tier] } : {}) });
       }
     }

@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type ExperimentConfig, validateConfig } from '../data/config.ts';
 import { estimate, type Estimate } from '../experiment/stats.ts';
-import { runTrial } from '../experiment/trial.ts';
+import { localTrials, type TrialBatch } from '../experiment/trial-task.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
 import type { FigureSpec } from './figures.ts';
 import { list, nullable, num, obj, optional, record, type Shape, shapeProblem, str } from './shape.ts';
@@ -56,6 +56,8 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number, secondsPerPoint: number) => void;
   /** Told of each checkpoint line that --resume could not use (its point is recomputed). */
   onWarning?: (message: string) => void;
+  /** Where the trials run (default: in turn, here); results are the same either way. */
+  runTrials?: TrialBatch;
 }
 
 interface PlannedPoint {
@@ -226,28 +228,32 @@ export function runSweep(opts: SweepOptions): FigureResult {
     const kept = [...done.values()].map((p) => checkpointLine(p, inputsOf(planned.get(p.key)!, opts)));
     writeFileSync(checkpoint, [JSON.stringify({ header }), ...kept].join('\n') + '\n');
   } else writeFileSync(checkpoint, `${JSON.stringify({ header })}\n`);
-  const surrogates = parseSurrogateList(spec.surrogates.join(','));
+  const surrogates = spec.surrogates.join(',');
+  parseSurrogateList(surrogates); // bad names fail here, before any worker starts
   const started = performance.now();
+  // Every trial of every unfinished point is one task; a point is checkpointed the moment its
+  // last trial lands, so an interrupted run loses only the points in flight.
+  const todo = plan.filter((p) => !done.has(p.key));
+  const tasks = todo.flatMap((point) => Array.from({ length: opts.trials }, (_, t) => ({ config: point.config, seed: opts.seed + t, surrogates, degreeCap: spec.degreeCap })));
+  const landed = todo.map(() => [] as TrialRecord[]);
   let ran = 0;
-  for (const point of plan) {
-    if (done.has(point.key)) continue;
-    const trials: TrialRecord[] = [];
-    for (let t = 0; t < opts.trials; t++) {
-      const r = runTrial({ config: point.config, seed: opts.seed + t, surrogates, degreeCap: spec.degreeCap });
-      trials.push({
-        seed: r.seed,
-        seconds: r.seconds,
-        nn: r.nn,
-        surrogates: Object.fromEntries(Object.entries(r.surrogates).map(([k, v]) => [k, { train: v.train, gen: v.gen, genZeroOne: v.genZeroOne }])),
-        halfVarY: r.baseline.halfVarY,
-      });
-    }
-    const record: PointRecord = { key: point.key, panel: point.panel, x: point.x, y: point.y, trials };
+  (opts.runTrials ?? localTrials)(tasks, (index, r) => {
+    const p = Math.floor(index / opts.trials);
+    landed[p][index % opts.trials] = {
+      seed: r.seed,
+      seconds: r.seconds,
+      nn: r.nn,
+      surrogates: Object.fromEntries(Object.entries(r.surrogates).map(([k, v]) => [k, { train: v.train, gen: v.gen, genZeroOne: v.genZeroOne }])),
+      halfVarY: r.baseline.halfVarY,
+    };
+    if (landed[p].filter(Boolean).length < opts.trials) return;
+    const point = todo[p];
+    const record: PointRecord = { key: point.key, panel: point.panel, x: point.x, y: point.y, trials: landed[p] };
     appendFileSync(checkpoint, `${checkpointLine(record, inputsOf(point, opts))}\n`);
     done.set(point.key, record);
     ran++;
     opts.onProgress?.(done.size, plan.length, (performance.now() - started) / 1000 / ran);
-  }
+  });
   const points = plan.map((p) => summarisePoint(done.get(p.key) as PointRecord));
   const result: FigureResult = { schema: 'onestep.figure/1', id: spec.id, title: spec.title, spec, n: opts.n, trialsPerPoint: opts.trials, seed: opts.seed, command: opts.command, points };
   writeFileSync(join(opts.outDir, `${spec.id}.json`), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,56 @@
+// The worker pool: results come back in submission order whatever order they finish in, every
+// result is reported once, values cross threads exactly (NaN, −0, typed arrays), and a failing
+// task fails the call with its own message instead of hanging or returning a hole.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPool, defaultJobs, jobsEnvError } from '../../src/parallel/pool.ts';
+
+const pool = createPool(2, new URL('./echo-worker.ts', import.meta.url));
+afterAll(() => pool.close());
+
+describe('worker pool', () => {
+  it('returns results in submission order, each reported once, however long each task takes', () => {
+    // Early tasks are slow, later ones fast: they finish out of order on two workers.
+    const tasks = Array.from({ length: 12 }, (_, i) => ({ kind: 'square', args: { x: i, spin: (12 - i) * 200_000 } }));
+    const heard: number[] = [];
+    const out = pool.map<{ x: number; square: number }>(tasks, (i, r) => {
+      expect(r.x).toBe(i);
+      heard.push(i);
+    });
+    expect(out.map((r) => r.square)).toEqual(tasks.map((_, i) => i * i));
+    expect([...heard].sort((a, b) => a - b)).toEqual(tasks.map((_, i) => i));
+  });
+
+  it('carries values exactly: NaN, −0, ±Infinity and typed arrays survive the crossing', () => {
+    const [a] = pool.map<Float64Array>([{ kind: 'bytes', args: null }]);
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(Number.isNaN(a[0])).toBe(true);
+    expect(Object.is(a[1], -0)).toBe(true);
+    expect(a[2]).toBe(Infinity);
+    expect(a[3]).toBe(1 / 3);
+  });
+
+  it('a failing task fails the call with its message (and the pool is then closed)', () => {
+    const p = createPool(2, new URL('./echo-worker.ts', import.meta.url));
+    expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 10 } }, { kind: 'fail', args: 7 }])).toThrow('task failed on purpose (7)');
+    expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 10 } }])).toThrow(/closed/);
+  });
+
+  it('a module that cannot load fails each task with the loader’s message', () => {
+    const p = createPool(1, new URL('./no-such-worker.ts', import.meta.url));
+    expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 1 } }])).toThrow(/no-such-worker|Cannot find/);
+  });
+
+  it('ONESTEP_JOBS sets the default and a bad value is named', () => {
+    const saved = process.env.ONESTEP_JOBS;
+    try {
+      process.env.ONESTEP_JOBS = '3';
+      expect(defaultJobs()).toBe(3);
+      expect(jobsEnvError()).toBeNull();
+      process.env.ONESTEP_JOBS = 'many';
+      expect(jobsEnvError()).toMatch(/ONESTEP_JOBS: 'many' is not allowed/);
+    } finally {
+      if (saved === undefined) delete process.env.ONESTEP_JOBS;
+      else process.env.ONESTEP_JOBS = saved;
+    }
+  });
+});

@@ -1,0 +1,50 @@
+// The CLI's parallel trials: a pool of worker threads (src/parallel/pool.ts) running
+// src/cli/worker.ts, as a TrialRunner for the ladder engine and a TrialBatch for trial sweeps.
+// With N workers on C cores the native kernels get max(1, ⌊C/N⌋) threads, so the two levels of
+// parallelism never oversubscribe the machine; a trial depends on its task alone and the
+// products are bit-identical at any thread count (properties/linalg), so results are the same
+// whatever N is.
+import { availableParallelism } from 'node:os';
+import type { RemoteSpec, TrialRunner } from '../experiment/engine.ts';
+import { localTrials, type TrialBatch } from '../experiment/trial-task.ts';
+import { nativeThreads } from '../linalg/index.ts';
+import { createPool, defaultJobs, type TaskPool } from '../parallel/pool.ts';
+import type { FlagSpec, ParsedFlags } from './args.ts';
+import { numberFlag } from './args.ts';
+import { runTask } from './worker.ts';
+
+export interface Parallel extends TrialRunner {
+  trials: TrialBatch;
+  close(): void;
+}
+
+export const JOBS_FLAG: Record<'jobs', FlagSpec> = {
+  jobs: { type: 'string', value: 'N', help: `trials run in parallel on N worker threads (default: the cores available, ${defaultJobs()} here; ONESTEP_JOBS sets it); the results are the same for every N` },
+};
+
+export function jobsFlag(flags: ParsedFlags): number {
+  return numberFlag(flags, 'jobs', defaultJobs(), { min: 1, max: 256, integer: true });
+}
+
+/** Parallel trials on `jobs` workers (1: everything in this thread, no workers). */
+export function parallel(jobs: number): Parallel {
+  if (jobs <= 1) {
+    return { jobs: 1, measure: (spec, n, seeds) => seeds.map((seed) => runTask('claim-trial', { spec, n, seed })), trials: localTrials, close: () => undefined };
+  }
+  // Kernel threads are per process: every worker thread shares the setting made here.
+  const before = nativeThreads();
+  nativeThreads(Math.max(1, Math.floor(availableParallelism() / jobs)));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  let pool: TaskPool | null = null;
+  // Started at the first batch: a command that never runs trials in parallel starts no worker.
+  const get = (): TaskPool => (pool ??= createPool(jobs, new URL(`./worker${ext}`, import.meta.url)));
+  return {
+    jobs,
+    measure: (spec: RemoteSpec, n: number, seeds: readonly number[]) => get().map(seeds.map((seed) => ({ kind: 'claim-trial', args: { spec, n, seed } }))),
+    trials: (tasks, onResult) => get().map(tasks.map((args) => ({ kind: 'trial', args })), onResult),
+    close: () => {
+      pool?.close();
+      if (before !== null) nativeThreads(before);
+    },
+  };
+}

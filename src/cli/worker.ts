@@ -1,0 +1,25 @@
+// What a worker thread of the pool (src/parallel/pool.ts) runs: one task, as data in and data
+// out. 'trial': one trial of `onestep trial` or of a figure's sweep; 'claim-trial': one trial of a
+// claim's ladder, whose spec is rebuilt here once per claim from its `remote` description.
+import type { LadderSpec, RemoteSpec } from '../experiment/engine.ts';
+import { runTrialTask, type TrialTask } from '../experiment/trial-task.ts';
+import { ladderSpecOf } from '../../theorems/remote.ts';
+
+export interface ClaimTrialTask {
+  spec: RemoteSpec;
+  n: number;
+  seed: number;
+}
+
+const specs = new Map<string, LadderSpec<unknown>>();
+
+export function runTask(kind: string, args: unknown): unknown {
+  if (kind === 'trial') return runTrialTask(args as TrialTask);
+  if (kind === 'claim-trial') {
+    const { spec, n, seed } = args as ClaimTrialTask;
+    const key = JSON.stringify(spec);
+    if (!specs.has(key)) specs.set(key, ladderSpecOf(spec));
+    return specs.get(key)!.measure(n, seed);
+  }
+  throw new Error(`unknown task kind '${kind}'`);
+}

@@ -1,0 +1,144 @@
+// A pool of worker threads that runs independent tasks (trials) in parallel and hands their
+// results back *synchronously*, in submission order. Synchronous, so that the ladder engine, the
+// theorems and the sweeps stay plain functions: the caller blocks in Atomics.wait while the
+// workers compute, and collects each result with receiveMessageOnPort. A task is data (a kind and
+// its arguments, structured-clonable); the worker module named at creation turns it into a
+// result (`runTask(kind, args)`). Because a result is a function of its task alone, the results
+// are the same whatever the number of workers.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+
+export interface Task {
+  kind: string;
+  args: unknown;
+}
+
+export interface TaskPool {
+  readonly jobs: number;
+  /** Run every task; `onResult` is told of each result as it arrives (for checkpoints, progress). */
+  map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void): R[];
+  close(): void;
+}
+
+/** The default number of workers: the cores this process may use (ONESTEP_JOBS overrides). */
+export function defaultJobs(): number {
+  const env = process.env.ONESTEP_JOBS;
+  if (env !== undefined && /^\d+$/.test(env) && Number(env) >= 1) return Number(env);
+  return availableParallelism();
+}
+
+/** What is wrong with ONESTEP_JOBS (null: nothing), for the CLI to report as bad input. */
+export function jobsEnvError(): string | null {
+  const env = process.env.ONESTEP_JOBS;
+  if (env === undefined || (/^\d+$/.test(env) && Number(env) >= 1 && Number(env) <= 256)) return null;
+  return `ONESTEP_JOBS: '${env}' is not allowed (an integer in [1, 256])`;
+}
+
+// Runs inside each worker: load the task module (through tsx when it is TypeScript), then answer
+// every task on the port, errors included, and bump the shared counter the caller waits on.
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const { port, counter, moduleUrl, tsxUrl } = workerData;
+const flag = new Int32Array(counter);
+const ready = (async () => {
+  if (tsxUrl) (await import(tsxUrl)).register();
+  return await import(moduleUrl);
+})().catch((e) => e);
+port.on('message', async ({ id, kind, args }) => {
+  try {
+    const mod = await ready;
+    if (mod instanceof Error) throw mod;
+    port.postMessage({ id, result: await mod.runTask(kind, args) });
+  } catch (e) {
+    port.postMessage({ id, error: (e && e.message) || String(e) });
+  } finally {
+    Atomics.add(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
+});
+`;
+
+/** The ES module of tsx's register API (its package's own export map: require would give the CommonJS one). */
+function tsxApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+  return pathToFileURL(join(dirname(manifest), exported)).href;
+}
+
+/**
+ * Start `jobs` workers running `moduleUrl` (a .js module, or a .ts one loaded through tsx, as in a
+ * checkout or under the test runner). The workers are unreferenced: they never keep the process
+ * alive, and close() ends them.
+ */
+export function createPool(jobs: number, moduleUrl: URL): TaskPool {
+  const counter = new SharedArrayBuffer(4);
+  const flag = new Int32Array(counter);
+  const tsxUrl = moduleUrl.pathname.endsWith('.ts') ? tsxApiUrl() : null;
+  const workers: { worker: Worker; port: MessagePort; busy: number }[] = [];
+  for (let w = 0; w < jobs; w++) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { port: port2, counter, moduleUrl: moduleUrl.href, tsxUrl }, transferList: [port2] });
+    worker.unref();
+    // An error outside a task (a crash while loading) surfaces as that task's error message.
+    worker.on('error', () => undefined);
+    workers.push({ worker, port: port1, busy: -1 });
+  }
+  let closed = false;
+  let nextId = 0;
+
+  return {
+    jobs,
+    map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void): R[] {
+      if (closed) throw new Error('the worker pool is closed');
+      const results = new Array<R>(tasks.length);
+      const ids = new Map<number, number>();
+      let next = 0;
+      let done = 0;
+      const dispatch = (w: (typeof workers)[number]): void => {
+        if (next >= tasks.length) return;
+        const id = nextId++;
+        ids.set(id, next);
+        w.busy = next++;
+        w.port.postMessage({ id, kind: tasks[w.busy].kind, args: tasks[w.busy].args });
+      };
+      workers.forEach(dispatch);
+      while (done < tasks.length) {
+        const seen = Atomics.load(flag, 0);
+        let got = false;
+        for (const w of workers) {
+          if (w.busy < 0) continue;
+          const m = receiveMessageOnPort(w.port)?.message as { id: number; result?: R; error?: string } | undefined;
+          if (!m) continue;
+          got = true;
+          const index = ids.get(m.id);
+          if (index === undefined) continue;
+          if (m.error !== undefined) {
+            this.close();
+            throw new Error(m.error);
+          }
+          results[index] = m.result as R;
+          done++;
+          w.busy = -1;
+          onResult?.(index, results[index]);
+          dispatch(w);
+        }
+        // Wait until some worker bumps the counter (it may already have: then no wait).
+        if (!got) Atomics.wait(flag, 0, seen);
+      }
+      return results;
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      for (const w of workers) {
+        w.port.close();
+        void w.worker.terminate();
+      }
+    },
+  };
+}
