@@ -14,7 +14,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -22,11 +24,88 @@ namespace {
 
 typedef double v8d __attribute__((vector_size(64)));
 
-constexpr int MR = 12;   // rows of the C tile held in registers
-constexpr int NR = 16;   // columns of the C tile: two v8d
-constexpr int KC = 256;  // depth of one packed panel: a 256×16 B sliver (32 KB) stays in L1
-constexpr int MC = 120;  // rows of a packed A block: 120×256 doubles (240 KB) stay in L2
-constexpr int NC = 4096; // columns of a packed B panel (lives in L3)
+// The C tile held in registers: MR rows × NR columns (NV vectors of 8), 24 accumulators. 6×32
+// needs 6 broadcasts of A and 4 loads of B per 24 FMAs, where 12×16 needed 12 and 2: on an AMD
+// EPYC (Zen 4) 6×32 with KC = 512 and the C tile prefetched reached 49–50 GFLOP/s on one core
+// against 42–44 for 12×16 with KC = 256 (NumPy/OpenBLAS: 51–54), docs/kernels.md.
+constexpr int MR = 6;
+constexpr int NR = 32;
+constexpr int NV = NR / 8;
+// Depth of one packed panel. The only block size that orders the sums (C gathers one partial
+// product per KC), so it is fixed, not machine-dependent: the same bits on every machine.
+constexpr int KC = 512;
+
+// MC (rows of a packed A block, kept in L2) and NC (columns of a packed B panel, kept in L3)
+// only partition C: they change the speed, never the result. They come from the cache sizes
+// this machine reports (Linux sysfs, else sysconf), with ONESTEP_GEMM_BLOCKS="MC,NC" overriding.
+struct Blocking {
+  int mc = 120, nc = 4096;
+  long l1 = 0, l2 = 0, l3 = 0;
+  const char* source = "defaults";
+};
+
+long sysfs_cache_size(int level, const char* type) {
+  for (int index = 0; index < 8; index++) {
+    char path[96];
+    std::snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/", index);
+    auto read = [&](const char* leaf, char* buf, int size) {
+      char p2[128];
+      std::snprintf(p2, sizeof p2, "%s%s", path, leaf);
+      FILE* f = std::fopen(p2, "r");
+      if (!f) return false;
+      const bool ok = std::fgets(buf, size, f) != nullptr;
+      std::fclose(f);
+      return ok;
+    };
+    char lv[16], ty[32], sz[32];
+    if (!read("level", lv, sizeof lv) || !read("type", ty, sizeof ty) || !read("size", sz, sizeof sz)) continue;
+    if (std::atoi(lv) != level || std::strncmp(ty, type, std::strlen(type)) != 0) continue;
+    char* end = nullptr;
+    long v = std::strtol(sz, &end, 10);
+    if (end && (*end == 'K' || *end == 'k')) v *= 1024;
+    else if (end && (*end == 'M' || *end == 'm')) v *= 1024 * 1024;
+    return v;
+  }
+  return 0;
+}
+
+Blocking decide_blocking() {
+  Blocking b;
+  b.l1 = sysfs_cache_size(1, "Data");
+  b.l2 = sysfs_cache_size(2, "Unified");
+  b.l3 = sysfs_cache_size(3, "Unified");
+  b.source = "sysfs";
+#ifdef _SC_LEVEL2_CACHE_SIZE
+  if (b.l2 <= 0) {
+    b.l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+    b.l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    b.l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    b.source = "sysconf";
+  }
+#endif
+  if (b.l2 > 0) {
+    // The A block (MC×KC doubles) takes at most half of L2, the rest is for C and B's stream.
+    b.mc = std::max(MR, std::min(2040, static_cast<int>(b.l2 / 2 / (KC * 8)) / MR * MR));
+    // The B panel (KC×NC) takes at most a quarter of L3 (shared by the cores, each packing its own).
+    if (b.l3 > 0) b.nc = std::max(NR, std::min(8192, static_cast<int>(b.l3 / 4 / (KC * 8)) / NR * NR));
+  } else {
+    b.source = "defaults";
+  }
+  if (const char* env = std::getenv("ONESTEP_GEMM_BLOCKS")) {
+    int mc = 0, nc = 0;
+    if (std::sscanf(env, "%d,%d", &mc, &nc) == 2 && mc >= MR && nc >= NR) {
+      b.mc = mc / MR * MR;
+      b.nc = nc / NR * NR;
+      b.source = "ONESTEP_GEMM_BLOCKS";
+    }
+  }
+  return b;
+}
+
+const Blocking& blocking() {
+  static const Blocking b = decide_blocking();
+  return b;
+}
 
 int g_threads = 0;  // 0 = not yet decided
 
@@ -95,36 +174,43 @@ void pack_b(const View& b, long p0, long j0, int kc, int nc, double* dst) {
 // C[0:mr, 0:nr] += alpha · (packed A micro-panel) · (packed B sliver), depth kc.
 void micro_kernel(int kc, const double* __restrict a, const double* __restrict b, double* __restrict c, long ldc,
                   int mr, int nr, double alpha) {
-  v8d acc[MR][2];
-#pragma GCC unroll 12
-  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = v8d{};
+  v8d acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) acc[i][v] = v8d{};
+  // The C tile is only touched after the loop: ask for its lines now, so they arrive meanwhile.
+  for (int i = 0; i < MR; i++)
+    for (int v = 0; v < NV; v++) __builtin_prefetch(c + i * ldc + 8 * v, 1, 3);
   for (int p = 0; p < kc; p++) {
-    const v8d b0 = *reinterpret_cast<const v8d*>(b + p * NR);
-    const v8d b1 = *reinterpret_cast<const v8d*>(b + p * NR + 8);
+    v8d bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; v++) bv[v] = *reinterpret_cast<const v8d*>(b + p * NR + 8 * v);
     const double* ap = a + p * MR;
-#pragma GCC unroll 12
+#pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const double ai = ap[i];
-      acc[i][0] += ai * b0;
-      acc[i][1] += ai * b1;
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];
     }
   }
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; i++) {
       double* ci = c + i * ldc;
-      for (int j = 0; j < 8; j++) ci[j] += alpha * acc[i][0][j];
-      for (int j = 0; j < 8; j++) ci[8 + j] += alpha * acc[i][1][j];
+      for (int v = 0; v < NV; v++)
+        for (int j = 0; j < 8; j++) ci[8 * v + j] += alpha * acc[i][v][j];
     }
   } else {
     for (int i = 0; i < mr; i++) {
       double* ci = c + i * ldc;
-      for (int j = 0; j < nr; j++) ci[j] += alpha * (j < 8 ? acc[i][0][j] : acc[i][1][j - 8]);
+      for (int j = 0; j < nr; j++) ci[j] += alpha * acc[i][j / 8][j % 8];
     }
   }
 }
 
 // C (m×n, leading dimension ldc) += alpha · A·B on one thread, with A and B as strided views.
 void gemm_serial(long m, long n, long k, double alpha, const View& a, const View& b, double* c, long ldc) {
+  const int MC = blocking().mc, NC = blocking().nc;
   double* bp = t_pack_b.get(static_cast<size_t>(KC) * (std::min<long>(n, NC) + NR));
   double* ap = t_pack_a.get(static_cast<size_t>(KC) * (MC + MR));
   if (!bp || !ap) return;  // allocation failure: reported by the caller's check of the result
@@ -223,10 +309,15 @@ long cholesky(double* s, long n) {
         rr[c] = (rr[c] - dot(rr + j, rc + j, c - j)) / l;
       }
     }
+    // Trailing update A22 −= L21·L21ᵀ, lower triangle only (the factor never reads the upper
+    // one): by row blocks, each up to its own diagonal, so the square's other half is not computed
+    // (it was: the solve ran at half the product speed). Row blocks only split C: same sums.
     const long rest = n - j - jb;
-    if (rest > 0) {
+    constexpr long RB = 192;
+    for (long i0 = 0; i0 < rest; i0 += RB) {
+      const long rows = std::min(RB, rest - i0);
       const double* l21 = s + (j + jb) * n + j;
-      gemm(rest, rest, jb, -1.0, View{l21, n, 1}, View{l21, 1, n}, 1.0, s + (j + jb) * n + j + jb, n);
+      gemm(rows, i0 + rows, jb, -1.0, View{l21 + i0 * n, n, 1}, View{l21, 1, n}, 1.0, s + (j + jb + i0) * n + j + jb, n);
     }
   }
   return 0;
@@ -485,6 +576,21 @@ napi_value js_simd(napi_env env, napi_callback_info) {
   return out;
 }
 
+// blocking(): {kc, mc, nc, mr, nr, l1, l2, l3, source}: the GEMM's block sizes and where they came from.
+napi_value js_blocking(napi_env env, napi_callback_info) {
+  const Blocking& b = blocking();
+  napi_value out, v;
+  napi_create_object(env, &out);
+  const std::pair<const char*, double> fields[] = {{"kc", KC}, {"mc", b.mc}, {"nc", b.nc}, {"mr", MR}, {"nr", NR}, {"l1", double(b.l1)}, {"l2", double(b.l2)}, {"l3", double(b.l3)}};
+  for (const auto& [name, value] : fields) {
+    napi_create_double(env, value, &v);
+    napi_set_named_property(env, out, name, v);
+  }
+  napi_create_string_utf8(env, b.source, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, out, "source", v);
+  return out;
+}
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, js_gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -493,6 +599,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"gaussianPairs", nullptr, js_gaussian_pairs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"blocking", nullptr, js_blocking, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -16,6 +16,20 @@ interface KernelAddon {
   gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number): void;
   threads(set?: number): number;
   simd(): string;
+  blocking(): GemmBlocking;
+}
+
+/** The GEMM's block sizes and the caches (bytes) they were derived from (native/kernels.cc). */
+export interface GemmBlocking {
+  mr: number;
+  nr: number;
+  kc: number;
+  mc: number;
+  nc: number;
+  l1: number;
+  l2: number;
+  l3: number;
+  source: string;
 }
 
 // The package root is two levels up from src/linalg/ and three from the build's dist/src/linalg/.
@@ -37,11 +51,13 @@ function loadAddon(): { addon: KernelAddon | null; reason: string } {
 const loaded = loadAddon();
 
 /** Why the native backend is or is not available (for `--help`, bench and reports). */
-export const nativeStatus: { available: boolean; reason: string; simd: string | null; threads: number | null } = {
+export const nativeStatus: { available: boolean; reason: string; simd: string | null; threads: number | null; blocking: GemmBlocking | null } = {
   available: loaded.addon !== null,
   reason: loaded.reason,
   simd: loaded.addon?.simd() ?? null,
   threads: loaded.addon?.threads() ?? null,
+  // An addon built before blocking() existed has none to report.
+  blocking: typeof loaded.addon?.blocking === 'function' ? loaded.addon.blocking() : null,
 };
 
 function checkShape(cond: boolean, what: string): void {
