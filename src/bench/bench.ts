@@ -1,9 +1,16 @@
-// `npm run bench [-- --json] [-- --sizes 1000,2000] [-- --kernel-sizes 500,1000,2000]`: figures,
-// not timed tests. Kernel GFLOP/s per size, then the seconds of one whole trial per size, with
-// the backend (ONESTEP_BACKEND=reference to compare) and the core count.
+// `npm run bench [-- --json] [-- --sizes 1000,2000] [-- --kernel-sizes 500,1000,2000] [-- --repeats 5]
+// [-- --sweep 400,40] [-- --no-numpy]`, compiled first (so that worker threads start from
+// JavaScript, as the installed CLI's do): figures, not timed tests, in one run:
+//   1. GFLOP/s of each product kernel and the Cholesky solve, beside NumPy/OpenBLAS's A·Bᵀ with
+//      as many threads (when python3 and NumPy are present), and the ratio;
+//   2. one whole trial (median of --repeats seeds) beside the same trial in NumPy, and the ratio;
+//   3. a sweep of independent trials on 1 worker and on every core, its speed-up, and whether the
+//      numbers were the same.
 import { availableParallelism, cpus } from 'node:os';
 import { linalg, nativeStatus } from '../linalg/index.ts';
 import { kernelSection } from './kernel-bench.ts';
+import { numpyGemm, numpyMissing, numpyTrial } from './numpy-side.ts';
+import { sweepSection } from './sweep-bench.ts';
 import { trialSection } from './trial-bench.ts';
 
 const args = process.argv.slice(2);
@@ -14,11 +21,35 @@ const list = (flag: string, fallback: number[]): number[] => {
 };
 const sizes = list('--sizes', [1000, 2000]);
 const kernelSizes = list('--kernel-sizes', linalg().name === 'reference' ? [500, 1000] : [500, 1000, 2000]);
+const [repeats] = list('--repeats', [5]);
+const [sweepN, sweepTrials] = list('--sweep', [400, 40]);
 const log = json ? () => {} : (line: string) => console.log(line);
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, backend: linalg().name, native: nativeStatus };
+const cores = availableParallelism();
+const threads = nativeStatus.threads ?? 1;
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores, node: process.version, backend: linalg().name, native: nativeStatus };
 const nativeNote = nativeStatus.available ? `native ${nativeStatus.simd}, ${nativeStatus.threads} threads` : `native: ${nativeStatus.reason}`;
-log(`backend ${machine.backend} (${machine.backend === 'native' ? nativeNote : `${nativeNote}, not in use`}), ${machine.cores} cores, ${machine.cpu}`);
+log(`backend ${machine.backend} (${machine.backend === 'native' ? nativeNote : `${nativeNote}, not in use`}), ${cores} cores, ${machine.cpu}`);
+const blk = nativeStatus.blocking;
+if (blk) log(`GEMM blocks: ${blk.mr}×${blk.nr} tile, KC ${blk.kc}, MC ${blk.mc}, NC ${blk.nc} (from ${blk.source}: L1d ${blk.l1 / 1024} KB, L2 ${blk.l2 / 1024} KB, L3 ${blk.l3 / 1048576} MB)`);
+const missing = args.includes('--no-numpy') ? 'not asked for (--no-numpy)' : numpyMissing();
+if (missing) log(`NumPy: ${missing}; onestep's figures only`);
+
 const kernels = kernelSection(kernelSizes, log);
-const trials = trialSection(sizes, log);
-if (json) console.log(JSON.stringify({ machine, kernels, trials }, null, 2));
+const numpyKernels = missing ? null : numpyGemm(kernelSizes, 3, threads);
+for (const g of numpyKernels ?? []) {
+  const ours = kernels.filter((k) => k.size === g.n && k.kernel !== 'choleskySolve');
+  const best = Math.max(...ours.map((k) => k.gflops));
+  const worst = Math.min(...ours.map((k) => k.gflops));
+  log(`NumPy A·Bᵀ     n=${String(g.n).padEnd(5)} ${g.gflops.toFixed(1).padStart(7)} GFLOP/s  (${threads} BLAS threads); onestep's products ${(worst / g.gflops).toFixed(2)}–${(best / g.gflops).toFixed(2)}× of it`);
+}
+
+const trials = trialSection(sizes, repeats, log);
+const numpyTrials = missing ? null : sizes.map((n) => numpyTrial(n, repeats, threads));
+for (const t of numpyTrials ?? []) {
+  const ours = trials.find((x) => x.n === t.n)!;
+  log(`NumPy trial n=m=k=${t.n}: ${t.median.toFixed(3)} s median of ${t.seconds.length} (${threads} BLAS threads); onestep/NumPy = ${(ours.median / t.median).toFixed(2)}`);
+}
+
+const sweep = sweepSection(sweepN, sweepTrials, cores > 1 ? [1, cores] : [1], log);
+if (json) console.log(JSON.stringify({ machine, kernels, numpyKernels, trials, numpyTrials, sweep }, null, 2));

@@ -1,0 +1,36 @@
+// Bench section: the wall time of a sweep of independent trials on 1 worker (in this thread) and
+// on N worker threads (src/cli/parallel.ts), start-up of the workers included, and whether the
+// two gave the same numbers (they must: a trial depends on its seed alone).
+import { DEFAULT_CONFIG, validateConfig } from '../data/config.ts';
+import { parallel } from '../cli/parallel.ts';
+
+export interface SweepTiming {
+  n: number;
+  trials: number;
+  jobs: number;
+  seconds: number;
+  speedup: number;
+  identical: boolean;
+}
+
+export function sweepSection(n: number, trials: number, jobsList: readonly number[], log: (line: string) => void = () => {}): SweepTiming[] {
+  const config = validateConfig({ ...DEFAULT_CONFIG, n, mRatio: 1, kRatio: 1 });
+  const tasks = Array.from({ length: trials }, (_, t) => ({ config, seed: 1 + t, surrogates: 'hermite:3', degreeCap: null }));
+  const out: SweepTiming[] = [];
+  let reference: string | null = null;
+  let base = NaN;
+  for (const jobs of jobsList) {
+    const workers = parallel(jobs);
+    const t0 = performance.now();
+    const results = workers.trials(tasks);
+    const seconds = (performance.now() - t0) / 1000;
+    workers.close();
+    const numbers = JSON.stringify(results.map((r) => [r.nn, r.surrogates]));
+    reference ??= numbers;
+    if (jobs === jobsList[0]) base = seconds;
+    const row = { n, trials, jobs, seconds, speedup: base / seconds, identical: numbers === reference };
+    log(`sweep ${trials} trials n=${n}: --jobs ${String(jobs).padEnd(3)} ${seconds.toFixed(2).padStart(7)} s  (${(seconds / base).toFixed(2)}× the time of --jobs ${jobsList[0]}; ${row.identical ? 'same numbers' : 'DIFFERENT numbers'})`);
+    out.push(row);
+  }
+  return out;
+}
