@@ -1,10 +1,9 @@
 // The `onestep` command: dispatch to sub-commands; bad input → one line on stderr and exit 2,
 // an internal failure → one line and exit 1 (the stack only with ONESTEP_DEBUG=1).
-// Each command's module is imported only when that command runs, so that `onestep --help` and
-// `--version` load none of them (nor the native addon, nor Vega): the launch stays well under
-// half a second.
+// Each command's module, and even the error types, are imported only when a command runs, so
+// that `onestep --help` and `--version` load nothing but this file (no native addon, no Vega, no
+// configuration table): node's own start-up is most of their time.
 import { readFileSync } from 'node:fs';
-import { badInputMessage, clip, isBadInput } from './errors.ts';
 
 type Run = (argv: string[]) => number | Promise<number>;
 
@@ -70,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`onestep: unknown command '${command}' (one of ${Object.keys(COMMANDS).join(', ')}; see onestep --help)\n`);
     return 2;
   }
+  // Loaded only now: the error types pull in the configuration table and the file readers.
+  const { badInputMessage, clip, isBadInput } = await import('./errors.ts');
   const { backendEnvError } = await import('../linalg/index.ts');
   const { jobsEnvError } = await import('../parallel/pool.ts');
   const envError = backendEnvError() ?? jobsEnvError();
