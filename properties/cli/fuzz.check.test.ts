@@ -271,7 +271,7 @@ describe('fuzz: bad input never becomes a number', () => {
       { numRuns: RUNS },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('ONESTEP_BACKEND', 'ONESTEP_THREADS'), badValue, async (name, value) => {
+      fc.asyncProperty(fc.constantFrom('ONESTEP_BACKEND', 'ONESTEP_THREADS', 'ONESTEP_JOBS'), badValue, async (name, value) => {
         const args = ['backends'];
         judge('environment', args, await run(args, { [name]: value }), [name]);
       }),
