@@ -271,6 +271,25 @@ void gemm(long m, long n, long k, double alpha, const View& a, const View& b, do
   for (auto& t : pool) t.join();
 }
 
+// C = A·Aᵀ (n×n) for A given as a view (n×k, either orientation): the lower triangle by row
+// blocks, each up to its own diagonal, then mirrored. Each entry is the sum the full product
+// computes (same depth blocks, same order), and C[i][j] = C[j][i] exactly, so this is the full
+// product's result bit for bit at a bit more than half its cost.
+void gram(long n, long k, const View& a, double* c) {
+  constexpr long RB = 192;
+  const View at{a.base, a.cs, a.rs};
+  for (long i0 = 0; i0 < n; i0 += RB) {
+    const long rows = std::min(RB, n - i0);
+    gemm(rows, i0 + rows, k, 1.0, View{a.base + i0 * a.rs, a.rs, a.cs}, at, 0.0, c + i0 * n, n);
+  }
+  // Mirror by 64×64 tiles: a row-by-row copy reads the lower triangle down its columns.
+  constexpr long T = 64;
+  for (long i0 = 0; i0 < n; i0 += T)
+    for (long j0 = i0; j0 < n; j0 += T)
+      for (long i = i0; i < std::min(i0 + T, n); i++)
+        for (long j = std::max(j0, i + 1); j < std::min(j0 + T, n); j++) c[i * n + j] = c[j * n + i];
+}
+
 // Σ x[i]·y[i] with four vector accumulators (a fixed, reproducible summation order).
 double dot(const double* x, const double* y, long len) {
   v8d s0{}, s1{}, s2{}, s3{};
@@ -491,6 +510,22 @@ napi_value js_gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gram(transA, n, k, A, C): C = A·Aᵀ (transA false: A is n×k) or Aᵀ·A (true: A is k×n).
+napi_value js_gram(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) return throw_type(env, "gram expects 5 arguments");
+  const bool ta = get_bool(env, argv[0]);
+  const long n = get_long(env, argv[1]), k = get_long(env, argv[2]);
+  double *a, *c;
+  size_t la, lc;
+  if (!get_f64(env, argv[3], &a, &la) || !get_f64(env, argv[4], &c, &lc)) return throw_type(env, "gram operands must be Float64Array");
+  if (n < 0 || k < 0 || la < static_cast<size_t>(n * k) || lc < static_cast<size_t>(n * n)) return throw_type(env, "gram operand sizes do not match n, k");
+  gram(n, k, ta ? View{a, 1, n} : View{a, k, 1}, c);
+  return nullptr;
+}
+
 napi_value js_cholesky(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -594,6 +629,7 @@ napi_value js_blocking(napi_env env, napi_callback_info) {
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, js_gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gram", nullptr, js_gram, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cholesky", nullptr, js_cholesky, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"choleskySolve", nullptr, js_cholesky_solve, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gaussianPairs", nullptr, js_gaussian_pairs, nullptr, nullptr, nullptr, napi_default, nullptr},

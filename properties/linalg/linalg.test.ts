@@ -84,6 +84,20 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     }
   });
 
+  it('the Gram kernels (lower triangle, mirrored) give the full product bit for bit, symmetric', () => {
+    fc.assert(
+      fc.property(dim, dim, fc.integer({ min: 1, max: 1e6 }), (r, p, seed) => {
+        const a = randomMatrix(seed, r, p);
+        const bits = (m: Matrix) => Array.from(m.data);
+        expect(bits(nat.gramAtA(a))).toEqual(bits(nat.mulAtB(a, a)));
+        const aat = nat.gramAAt(a);
+        expect(bits(aat)).toEqual(bits(nat.mulABt(a, a)));
+        for (let i = 0; i < r; i++) for (let j = 0; j < i; j++) expect(aat.data[i * r + j]).toBe(aat.data[j * r + i]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('the Cholesky solve agrees to 1e-12 relative on well-conditioned SPD systems, several right-hand sides', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constantFrom(127, 128, 129, 300)), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1e6 }), (p, q, seed) => {
