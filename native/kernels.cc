@@ -313,11 +313,12 @@ double dot(const double* x, const double* y, long len) {
 // afterwards, meaningful). Right-looking by blocks of NB columns: factor the diagonal block,
 // solve the panel below it, and update the trailing matrix with one GEMM. Returns 0, or the
 // 1-based index of the first non-positive pivot.
-long cholesky(double* s, long n) {
-  constexpr long NB = 128;
-  for (long j = 0; j < n; j += NB) {
-    const long jb = std::min(NB, n - j);
-    for (long c = j; c < j + jb; c++) {
+// Factor the panel of columns [j, j + w) for rows [j, n), its earlier columns' updates already
+// applied. Recursively: the left half, then the right half's update from it as one product, then
+// the right half; 16 columns or fewer column by column. Returns 0 or the failing pivot + 1.
+long cholesky_panel(double* s, long n, long j, long w) {
+  if (w <= 16) {
+    for (long c = j; c < j + w; c++) {
       double* rc = s + c * n;
       const double d = rc[c] - dot(rc + j, rc + j, c - j);
       if (!(d > 0.0)) return c + 1;
@@ -328,6 +329,21 @@ long cholesky(double* s, long n) {
         rr[c] = (rr[c] - dot(rr + j, rc + j, c - j)) / l;
       }
     }
+    return 0;
+  }
+  const long h = w / 2;
+  if (const long bad = cholesky_panel(s, n, j, h)) return bad;
+  // A[j+h:n, j+h:j+w] −= L[j+h:n, j:j+h] · L[j+h:j+w, j:j+h]ᵀ
+  const double* l = s + (j + h) * n + j;
+  gemm(n - j - h, w - h, h, -1.0, View{l, n, 1}, View{l, 1, n}, 1.0, s + (j + h) * n + j + h, n);
+  return cholesky_panel(s, n, j + h, w - h);
+}
+
+long cholesky(double* s, long n) {
+  constexpr long NB = 128;
+  for (long j = 0; j < n; j += NB) {
+    const long jb = std::min(NB, n - j);
+    if (const long bad = cholesky_panel(s, n, j, jb)) return bad;
     // Trailing update A22 −= L21·L21ᵀ, lower triangle only (the factor never reads the upper
     // one): by row blocks, each up to its own diagonal, so the square's other half is not computed
     // (it was: the solve ran at half the product speed). Row blocks only split C: same sums.
