@@ -11,7 +11,7 @@ import { nativeThreads } from '../linalg/index.ts';
 import { createPool, defaultJobs, type TaskPool } from '../parallel/pool.ts';
 import type { FlagSpec, ParsedFlags } from './args.ts';
 import { numberFlag } from './args.ts';
-import { runTask } from './worker.ts';
+import { ladderSpecOf } from '../../theorems/remote.ts';
 
 export interface Parallel extends TrialRunner {
   trials: TrialBatch;
@@ -29,7 +29,11 @@ export function jobsFlag(flags: ParsedFlags): number {
 /** Parallel trials on `jobs` workers (1: everything in this thread, no workers). */
 export function parallel(jobs: number): Parallel {
   if (jobs <= 1) {
-    return { jobs: 1, measure: (spec, n, seeds) => seeds.map((seed) => runTask('claim-trial', { spec, n, seed })), trials: localTrials, close: () => undefined };
+    const measure = (spec: RemoteSpec, n: number, seeds: readonly number[]) => {
+      const claim = ladderSpecOf(spec);
+      return seeds.map((seed) => claim.measure(n, seed));
+    };
+    return { jobs: 1, measure, trials: localTrials, close: () => undefined };
   }
   // Kernel threads are per process: every worker thread shares the setting made here.
   const before = nativeThreads();

@@ -3,7 +3,6 @@
 // claim's ladder, whose spec is rebuilt here once per claim from its `remote` description.
 import type { LadderSpec, RemoteSpec } from '../experiment/engine.ts';
 import { runTrialTask, type TrialTask } from '../experiment/trial-task.ts';
-import { ladderSpecOf } from '../../theorems/remote.ts';
 
 export interface ClaimTrialTask {
   spec: RemoteSpec;
@@ -13,12 +12,13 @@ export interface ClaimTrialTask {
 
 const specs = new Map<string, LadderSpec<unknown>>();
 
-export function runTask(kind: string, args: unknown): unknown {
+export async function runTask(kind: string, args: unknown): Promise<unknown> {
   if (kind === 'trial') return runTrialTask(args as TrialTask);
   if (kind === 'claim-trial') {
     const { spec, n, seed } = args as ClaimTrialTask;
     const key = JSON.stringify(spec);
-    if (!specs.has(key)) specs.set(key, ladderSpecOf(spec));
+    // The theorems load on the first claim's trial only: a sweep's workers start without them.
+    if (!specs.has(key)) specs.set(key, (await import('../../theorems/remote.ts')).ladderSpecOf(spec));
     return specs.get(key)!.measure(n, seed);
   }
   throw new Error(`unknown task kind '${kind}'`);
