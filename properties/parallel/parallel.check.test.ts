@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parallel } from '../../src/cli/parallel.ts';
+import type { LadderSpec, TrialRunner } from '../../src/experiment/engine.ts';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { figureById } from '../../src/report/figures.ts';
 import { runSweep } from '../../src/report/sweep.ts';
@@ -35,7 +36,13 @@ describe('parallel trials', () => {
       const opts = { theorem, config: theorem.pinned[0].config, tier: 'quick' as const, seed: 5, surrogate: c.surrogate, ladder: [60, 120], budget };
       const alone = runCheck(opts);
       let batches = 0;
-      const counted = { jobs: workers.jobs, measure: (...a: Parameters<typeof workers.measure>) => (batches++, workers.measure(...a)) };
+      const counted: TrialRunner = {
+        jobs: workers.jobs,
+        measure<T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] {
+          batches++;
+          return workers.measure(spec, n, seeds);
+        },
+      };
       const shared = runCheck({ ...opts, runner: counted });
       expect(batches).toBeGreaterThan(0); // the trials did run on the workers
       expect(withoutTimes(shared)).toEqual(withoutTimes(alone));

@@ -1,6 +1,7 @@
 // The worker pool: results come back in submission order whatever order they finish in, every
 // result is reported once, values cross threads exactly (NaN, −0, typed arrays), and a failing
 // task fails the call with its own message instead of hanging or returning a hole.
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPool, defaultJobs, jobsEnvError } from '../../src/parallel/pool.ts';
 
@@ -18,6 +19,19 @@ describe('worker pool', () => {
     });
     expect(out.map((r) => r.square)).toEqual(tasks.map((_, i) => i * i));
     expect([...heard].sort((a, b) => a - b)).toEqual(tasks.map((_, i) => i));
+  });
+
+  it('with a local runner the calling thread takes tasks too, and the results are the same', () => {
+    const tasks = Array.from({ length: 10 }, (_, i) => ({ kind: 'square', args: { x: i, spin: 100_000 } }));
+    let here = 0;
+    const out = pool.map<{ x: number; square: number }>(tasks, undefined, (t) => {
+      here++;
+      const { x } = t.args as { x: number };
+      return { x, square: x * x, spun: true } as { x: number; square: number };
+    });
+    expect(out.map((r) => r.square)).toEqual(tasks.map((_, i) => i * i));
+    expect(here).toBeGreaterThan(0);
+    expect(here).toBeLessThan(tasks.length); // the workers took their share
   });
 
   it('carries values exactly: NaN, −0, ±Infinity and typed arrays survive the crossing', () => {
@@ -38,6 +52,14 @@ describe('worker pool', () => {
   it('a module that cannot load fails each task with the loader’s message', () => {
     const p = createPool(1, new URL('./no-such-worker.ts', import.meta.url));
     expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 1 } }])).toThrow(/no-such-worker|Cannot find/);
+  });
+
+  it('workers start whatever flags the parent runs with (an --input-type=module parent once hung them)', () => {
+    const pool = new URL('../../src/parallel/pool.ts', import.meta.url).href;
+    const worker = new URL('./echo-worker.ts', import.meta.url).href;
+    const code = `const { createPool } = await import(${JSON.stringify(pool)}); const p = createPool(1, new URL(${JSON.stringify(worker)})); console.log(p.map([{ kind: 'square', args: { x: 3, spin: 1 } }])[0].square); p.close();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout.trim()).toBe('9');
   });
 
   it('ONESTEP_JOBS sets the default and a bad value is named', () => {

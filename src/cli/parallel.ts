@@ -5,13 +5,12 @@
 // products are bit-identical at any thread count (properties/linalg), so results are the same
 // whatever N is.
 import { availableParallelism } from 'node:os';
-import type { RemoteSpec, TrialRunner } from '../experiment/engine.ts';
-import { localTrials, type TrialBatch } from '../experiment/trial-task.ts';
+import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
+import { localTrials, runTrialTask, type TrialBatch, type TrialTask } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
 import { createPool, defaultJobs, type TaskPool } from '../parallel/pool.ts';
 import type { FlagSpec, ParsedFlags } from './args.ts';
 import { numberFlag } from './args.ts';
-import { ladderSpecOf } from '../../theorems/remote.ts';
 
 export interface Parallel extends TrialRunner {
   trials: TrialBatch;
@@ -29,10 +28,7 @@ export function jobsFlag(flags: ParsedFlags): number {
 /** Parallel trials on `jobs` workers (1: everything in this thread, no workers). */
 export function parallel(jobs: number): Parallel {
   if (jobs <= 1) {
-    const measure = (spec: RemoteSpec, n: number, seeds: readonly number[]) => {
-      const claim = ladderSpecOf(spec);
-      return seeds.map((seed) => claim.measure(n, seed));
-    };
+    const measure = <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => seeds.map((seed) => spec.measure(n, seed));
     return { jobs: 1, measure, trials: localTrials, close: () => undefined };
   }
   // Kernel threads are per process: every worker thread shares the setting made here.
@@ -40,12 +36,25 @@ export function parallel(jobs: number): Parallel {
   nativeThreads(Math.max(1, Math.floor(availableParallelism() / jobs)));
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   let pool: TaskPool | null = null;
+  // jobs − 1 workers and this thread, which runs tasks while the workers have theirs queued.
   // Started at the first batch: a command that never runs trials in parallel starts no worker.
-  const get = (): TaskPool => (pool ??= createPool(jobs, new URL(`./worker${ext}`, import.meta.url)));
+  const get = (): TaskPool => (pool ??= createPool(jobs - 1, new URL(`./worker${ext}`, import.meta.url)));
   return {
     jobs,
-    measure: (spec: RemoteSpec, n: number, seeds: readonly number[]) => get().map(seeds.map((seed) => ({ kind: 'claim-trial', args: { spec, n, seed } }))),
-    trials: (tasks, onResult) => get().map(tasks.map((args) => ({ kind: 'trial', args })), onResult),
+    measure: <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => {
+      if (!spec.remote) return seeds.map((seed) => spec.measure(n, seed));
+      return get().map<T>(
+        seeds.map((seed) => ({ kind: 'claim-trial', args: { spec: spec.remote, n, seed } })),
+        undefined,
+        (t) => spec.measure(n, (t.args as { seed: number }).seed),
+      );
+    },
+    trials: (tasks, onResult) =>
+      get().map(
+        tasks.map((args) => ({ kind: 'trial', args })),
+        onResult,
+        (t) => runTrialTask(t.args as TrialTask),
+      ),
     close: () => {
       pool?.close();
       if (before !== null) nativeThreads(before);

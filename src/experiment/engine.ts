@@ -63,10 +63,13 @@ export interface RemoteSpec {
   args: unknown;
 }
 
-/** Runs a batch of one spec's trials elsewhere (worker threads), results in the order of `seeds`. */
+/**
+ * Runs a batch of one spec's trials in parallel (worker threads rebuild it from `spec.remote`;
+ * the calling thread may use `spec` itself), results in the order of `seeds`.
+ */
 export interface TrialRunner {
   readonly jobs: number;
-  measure(remote: RemoteSpec, n: number, seeds: readonly number[]): unknown[];
+  measure<T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[];
 }
 
 export interface Budget {
@@ -257,7 +260,7 @@ export function runLadder<T>(spec: LadderSpec<T>, opts: EngineOptions): Decision
       const seeds = Array.from({ length: count }, (_, c) => r.seedBase + r.trials.length + c);
       opts.onProgress?.(`n = ${r.n}: trials ${r.trials.length + 1}–${r.trials.length + count} on ${opts.runner.jobs} workers`);
       const t0 = clock();
-      r.trials.push(...(opts.runner.measure(spec.remote, r.n, seeds) as T[]));
+      r.trials.push(...opts.runner.measure(spec, r.n, seeds));
       r.seconds += clock() - t0;
       return;
     }

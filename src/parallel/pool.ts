@@ -18,11 +18,19 @@ export interface Task {
 }
 
 export interface TaskPool {
-  readonly jobs: number;
-  /** Run every task; `onResult` is told of each result as it arrives (for checkpoints, progress). */
-  map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void): R[];
+  /** Worker threads. */
+  readonly workers: number;
+  /**
+   * Run every task; `onResult` is told of each result as it arrives (for checkpoints, progress).
+   * With `local`, the calling thread runs tasks too whenever every worker has its next one queued,
+   * so N workers and the caller make N + 1 at work, and no worker start-up is waited out idle.
+   */
+  map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void, local?: (task: Task) => R): R[];
   close(): void;
 }
+
+/** Tasks queued per worker: the next one is already there when it finishes the current. */
+const DEPTH = 2;
 
 /** The default number of workers: the cores this process may use (ONESTEP_JOBS overrides). */
 export function defaultJobs(): number {
@@ -39,9 +47,11 @@ export function jobsEnvError(): string | null {
 }
 
 // Runs inside each worker: load the task module (through tsx when it is TypeScript), then answer
-// every task on the port, errors included, and bump the shared counter the caller waits on.
+// every task on the port, errors included, and bump the shared counter the caller waits on. An
+// ES module given as a data: URL, so that no flag of the parent's (--input-type, a loader) can
+// make it unreadable: a worker that cannot start would leave the caller waiting for ever.
 const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
+import { workerData } from 'node:worker_threads';
 const { port, counter, moduleUrl, tsxUrl } = workerData;
 const flag = new Int32Array(counter);
 const ready = (async () => {
@@ -61,6 +71,7 @@ port.on('message', async ({ id, kind, args }) => {
   }
 });
 `;
+const BOOTSTRAP_URL = new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`);
 
 /** The ES module of tsx's register API (its package's own export map: require would give the CommonJS one). */
 function tsxApiUrl(): string {
@@ -71,64 +82,84 @@ function tsxApiUrl(): string {
 }
 
 /**
- * Start `jobs` workers running `moduleUrl` (a .js module, or a .ts one loaded through tsx, as in a
+ * Start `workerCount` workers running `moduleUrl` (a .js module, or a .ts one loaded through tsx, as in a
  * checkout or under the test runner). The workers are unreferenced: they never keep the process
  * alive, and close() ends them.
  */
-export function createPool(jobs: number, moduleUrl: URL): TaskPool {
+export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
   const counter = new SharedArrayBuffer(4);
   const flag = new Int32Array(counter);
   const tsxUrl = moduleUrl.pathname.endsWith('.ts') ? tsxApiUrl() : null;
-  const workers: { worker: Worker; port: MessagePort; busy: number }[] = [];
-  for (let w = 0; w < jobs; w++) {
+  const workers: { worker: Worker; port: MessagePort; queued: number }[] = [];
+  for (let w = 0; w < workerCount; w++) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { port: port2, counter, moduleUrl: moduleUrl.href, tsxUrl }, transferList: [port2] });
+    const worker = new Worker(BOOTSTRAP_URL, { workerData: { port: port2, counter, moduleUrl: moduleUrl.href, tsxUrl }, transferList: [port2] });
     worker.unref();
     // An error outside a task (a crash while loading) surfaces as that task's error message.
     worker.on('error', () => undefined);
-    workers.push({ worker, port: port1, busy: -1 });
+    workers.push({ worker, port: port1, queued: 0 });
   }
   let closed = false;
   let nextId = 0;
 
   return {
-    jobs,
-    map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void): R[] {
+    workers: workerCount,
+    map<R>(tasks: readonly Task[], onResult?: (index: number, result: R) => void, local?: (task: Task) => R): R[] {
       if (closed) throw new Error('the worker pool is closed');
       const results = new Array<R>(tasks.length);
       const ids = new Map<number, number>();
       let next = 0;
       let done = 0;
-      const dispatch = (w: (typeof workers)[number]): void => {
-        if (next >= tasks.length) return;
-        const id = nextId++;
-        ids.set(id, next);
-        w.busy = next++;
-        w.port.postMessage({ id, kind: tasks[w.busy].kind, args: tasks[w.busy].args });
+      const land = (index: number, result: R): void => {
+        results[index] = result;
+        done++;
+        onResult?.(index, result);
       };
-      workers.forEach(dispatch);
+      const fill = (): void => {
+        for (const w of workers) {
+          while (w.queued < DEPTH && next < tasks.length) {
+            const id = nextId++;
+            ids.set(id, next);
+            w.queued++;
+            w.port.postMessage({ id, kind: tasks[next].kind, args: tasks[next].args });
+            next++;
+          }
+        }
+      };
+      fill();
       while (done < tasks.length) {
         const seen = Atomics.load(flag, 0);
         let got = false;
         for (const w of workers) {
-          if (w.busy < 0) continue;
-          const m = receiveMessageOnPort(w.port)?.message as { id: number; result?: R; error?: string } | undefined;
-          if (!m) continue;
-          got = true;
-          const index = ids.get(m.id);
-          if (index === undefined) continue;
-          if (m.error !== undefined) {
-            this.close();
-            throw new Error(m.error);
+          let m: { id: number; result?: R; error?: string } | undefined;
+          while (w.queued > 0 && (m = receiveMessageOnPort(w.port)?.message as typeof m) !== undefined) {
+            got = true;
+            w.queued--;
+            const index = ids.get(m.id);
+            if (index === undefined) continue;
+            if (m.error !== undefined) {
+              this.close();
+              throw new Error(m.error);
+            }
+            land(index, m.result as R);
           }
-          results[index] = m.result as R;
-          done++;
-          w.busy = -1;
-          onResult?.(index, results[index]);
-          dispatch(w);
         }
-        // Wait until some worker bumps the counter (it may already have: then no wait).
-        if (!got) Atomics.wait(flag, 0, seen);
+        fill();
+        if (got) continue;
+        // Every worker has its next task queued: the caller takes one itself, or waits until
+        // some worker bumps the counter (it may already have: then no wait).
+        if (local && next < tasks.length) {
+          const index = next++;
+          let result: R;
+          try {
+            result = local(tasks[index]);
+          } catch (e) {
+            // The workers' queued results would land in the next call: end the pool instead.
+            this.close();
+            throw e;
+          }
+          land(index, result);
+        } else if (done < tasks.length) Atomics.wait(flag, 0, seen);
       }
       return results;
     },
