@@ -111,6 +111,14 @@ function makeBackend(k: KernelAddon): LinalgBackend {
 
 export const nativeBackend: LinalgBackend | null = loaded.addon ? makeBackend(loaded.addon) : null;
 
+/** C = A·Bᵀ into an existing C (the GEMM alone, without allocating its result: for the bench). */
+export function nativeProductInto(a: Matrix, b: Matrix, c: Matrix): boolean {
+  if (!loaded.addon) return false;
+  checkShape(a.cols === b.cols && c.rows === a.rows && c.cols === b.rows, 'A·Bᵀ into C');
+  loaded.addon.gemm(false, true, a.rows, b.rows, a.cols, 1, a.data, b.data, 0, c.data);
+  return true;
+}
+
 /** Threads the native GEMM uses (ONESTEP_THREADS, else every core); set with `n`. */
 export function nativeThreads(n?: number): number | null {
   return loaded.addon ? loaded.addon.threads(n) : null;
