@@ -87,3 +87,29 @@ describe('sRF mapping and conventions', () => {
     expect(() => srfOracle({ act: 'tanh', target: 'tanh', alpha0: -1, etaTilde: 1, lambda: 0.1, alpha: 1, d: 600, spectrum: 'limit' })).toThrow(/alpha0/);
   });
 });
+
+// An independent NumPy implementation of the same equations (properties/fixtures/srf_fixed_point.py,
+// output committed beside it): Gauss–Hermite expectations instead of composite Gauss–Legendre, the
+// Marchenko–Pastur density integrated instead of p quantiles, another starting point. Measured
+// differences ≤ 2.7e-6 relative at p = 800 and 2000 (the quantile grid's own discretisation, cf.
+// REDUCTION_TOL above); 2e-5 allows 7× that, while an overlap γ off by 0.01 moves the error by ~3%.
+import fixedPoints from '../fixtures/srf-fixed-point.json' with { type: 'json' };
+
+describe('the sRF fixed point against an independent NumPy implementation', () => {
+  for (const r of fixedPoints.results) {
+    const s = r.setting as { act: 'tanh'; target: 'tanh' | 'sin'; alpha0: number; eta: number; lam: number; alpha: number; gamma?: number };
+    it(`${s.act}/${s.target}, α₀ = ${s.alpha0}, η̃ = ${s.eta}, α = ${s.alpha}, λ = ${s.lam}${s.gamma ? `, γ = ${s.gamma}` : ''}: ${r.error.toFixed(6)}`, () => {
+      const input = { act: s.act, target: s.target, alpha0: s.alpha0, etaTilde: s.eta, lambda: s.lam, alpha: s.alpha, d: 800, spectrum: 'limit' as const };
+      const o = srfOracle({ ...input, override: s.gamma ? { gamma: s.gamma } : undefined });
+      expect(o.converged).toBe(true);
+      expect(Math.abs(o.error - r.error) / r.error).toBeLessThan(REDUCTION_TOL);
+      expect(o.mapping.c).toBeCloseTo(r.c, 12);
+      expect(o.mapping.r).toBeCloseTo(r.r, 12);
+      if (!s.gamma) expect(o.mapping.gamma).toBeCloseTo(r.gamma, 12);
+      if (s.eta > 0) {
+        const off = srfOracle({ ...input, override: { gamma: (s.gamma ?? r.gamma) - 0.01 } });
+        expect(Math.abs(off.error - r.error) / r.error).toBeGreaterThan(100 * REDUCTION_TOL);
+      }
+    });
+  }
+});
