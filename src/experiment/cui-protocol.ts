@@ -27,7 +27,7 @@ export interface CuiSetting extends Pick<SrfInput, 'act' | 'target' | 'alpha0' |
   testSize?: number;
   /** Score every model by its exact test error over x ~ N(0, I_d) (isotropicExactError) instead of the test set. */
   exact?: boolean;
-  /** Fit and score the network too (default true; false: only the sRF variants, for srf-asymptotics). */
+  /** Fit and score the network too (default true; false: only the sRF variants, for srf-asymptotics: the step is not taken, only its direction v = X₀ᵀy₀ is, and cHat, rHat are NaN). */
   network?: boolean;
 }
 
@@ -169,21 +169,27 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   if (n0 > 0 && s.etaTilde > 0) {
     const X0 = gaussianMatrix(n0, d, root.child('step'));
     const y0 = targetOf(X0, target);
-    W1 = cuiStep(W0, X0, y0, act, s.etaTilde);
     v = spikeDirection(la.mulAtB(X0, fromData(n0, 1, y0)).data);
     gammaHat = v[0] / Math.sqrt(d);
-    // Diagnostics of the mapping on this draw: split each row's move into spike and bulk.
-    let bulk2 = 0;
-    let spike2 = 0;
-    for (let i = 0; i < p; i++) {
-      let along = 0;
-      for (let t = 0; t < d; t++) along += (W1.data[i * d + t] - W0.data[i * d + t]) * v[t];
-      along /= d; // Δwᵢ = along·v + rest
-      spike2 += (along * Math.sqrt(d)) ** 2;
-      for (let t = 0; t < d; t++) bulk2 += (W1.data[i * d + t] - along * v[t]) ** 2;
+    // The step itself only for the network (the sRF model needs its direction v alone).
+    if (s.network !== false) {
+      W1 = cuiStep(W0, X0, y0, act, s.etaTilde);
+      // Diagnostics of the mapping on this draw: split each row's move into spike and bulk.
+      let bulk2 = 0;
+      let spike2 = 0;
+      for (let i = 0; i < p; i++) {
+        let along = 0;
+        for (let t = 0; t < d; t++) along += (W1.data[i * d + t] - W0.data[i * d + t]) * v[t];
+        along /= d; // Δwᵢ = along·v + rest
+        spike2 += (along * Math.sqrt(d)) ** 2;
+        for (let t = 0; t < d; t++) bulk2 += (W1.data[i * d + t] - along * v[t]) ** 2;
+      }
+      cHat = Math.sqrt(bulk2 / p);
+      rHat = Math.sqrt(spike2 / p);
+    } else {
+      cHat = Number.NaN;
+      rHat = Number.NaN;
     }
-    cHat = Math.sqrt(bulk2 / p);
-    rHat = Math.sqrt(spike2 / p);
   } else {
     // No step: the sRF model is random features on W₀; any v gives r·κ = 0.
     v = spikeDirection(root.child('v').gaussians(d));
