@@ -25,7 +25,9 @@
 //   the spike: at η̃ = 0 (Mei–Montanari's exact limit) the same protocol gives κ = −1.1 ± 0.9 and
 //   every rung within 0.7% of the limit, so it is not the ridge's own finite-size bias. It replaces
 //   the 0.02·√(200/n) the other oracles allow, which is smaller than the measured excess below
-//   d ≈ 580 (3.7% at d = 200 against 2%).
+//   d ≈ 580 (3.7% at d = 200 against 2%). Measured at their (η̃ = 1, λ = 0.1), i.e. at the standard
+//   tier; the quick tier's top rung n = 400 reads the same configuration as η̃ = 2, λ = 0.05 and the
+//   stress tier's n = 1600 as η̃ = 0.5, λ = 0.2 (PINNED_D below), where the term is assumed, not measured.
 // The per-trial spread is 113%/√d (4% at d = 800) with exact errors; the test set of 10d points
 // this claim used before added 1.5/√(10d) (1.7% at d = 800).
 import type { ExperimentConfig } from '../src/data/config.ts';
@@ -130,7 +132,8 @@ export const srfAsymptotics: Theorem = defineOracleTheorem({
       expect: 'agree',
       why: 'a row of Cui et al.’s table: the fixed point 0.1111',
       undecided: {
-        quick: 'the finite-size excess (8.3/n: 2.1% at n = 400) sits 0.5% inside the tolerance (10.0/n + dof) while the rung’s per-trial spread is 5.9%: far more trials than 30 s buy (docs/findings.md §13)',
+        quick:
+          'the top rung gets inside (+0.85% [−0.52%, 2.21%] against ±2.56% at its 256-trial cap, n = 400) but 30 s leave 4–8 trials at n = 100 and 200, so the limit (−2.6% [−13.8%, 8.7%]) is unresolved; at this tier the configuration reads η̃ = 2, λ = 0.05, where 10.0/n was not measured (docs/findings.md §13)',
         standard:
           'the finite-size excess sits 0.5% inside the derived tolerance: +0.78% [0.16%, 1.39%] against ±1.29% after 512 trials at n = 800 (the cap, 180 s), limit −0.44% [−1.67%, 0.79%]; ≈ 800 trials would decide (docs/findings.md §13)',
       },
