@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyActivationName, anyActivation, activation } from '../../src/math/activations.ts';
 import { activationMoments, meiMontanariRisk } from '../../src/oracles/mei-montanari.ts';
-import { srfEtaToProject, srfLambdaToMM, srfLambdaToProject, srfMapping, srfOracle } from '../../src/oracles/srf.ts';
+import { spikeWeights, srfEtaToProject, srfLambdaToMM, srfLambdaToProject, srfMapping, srfOracle, srfSampledSpectrum, srfSpectrumOf } from '../../src/oracles/srf.ts';
 import { gaussianExpectation } from '../../src/math/hermite/index.ts';
+import { estimate } from '../../src/experiment/stats.ts';
 
 function targetParts(name: AnyActivationName): { f1: number; fStar: number } {
   const t = anyActivation(name);
@@ -86,4 +87,74 @@ describe('sRF mapping and conventions', () => {
     expect(() => srfOracle({ act: 'tanh', target: 'tanh', alpha0: 2, etaTilde: 1, lambda: 0, alpha: 1, d: 600, spectrum: 'limit' })).toThrow(/lambda/);
     expect(() => srfOracle({ act: 'tanh', target: 'tanh', alpha0: -1, etaTilde: 1, lambda: 0.1, alpha: 1, d: 600, spectrum: 'limit' })).toThrow(/alpha0/);
   });
+});
+
+// An independent NumPy implementation of the same equations (properties/fixtures/srf_fixed_point.py,
+// output committed beside it): Gauss–Hermite expectations instead of composite Gauss–Legendre, the
+// Marchenko–Pastur density integrated instead of p quantiles, the spike direction's weights by
+// g(z) and g'(z) on that density, another starting point. Measured differences ≤ 2.7e-6 relative
+// at p = 800 and 2000 (the quantile grid's own discretisation, cf. REDUCTION_TOL above); 2e-5
+// allows 7× that, while an overlap γ off by 0.01 moves the error by ~3%.
+import fixedPoints from '../fixtures/srf-fixed-point.json' with { type: 'json' };
+
+describe('the spike direction’s spectral weights (SrfSpectrum.F)', () => {
+  // Without a spike (r = 0) the model σ(c·W₀x) does not see v, so the error cannot depend on the
+  // target's overlap γ with v. The law of F given D keeps it so to round-off (measured 2e-12);
+  // F replaced by (p/d)D, as for a direction Π keeps, moved it by +48% from γ = 0 to γ = 1.
+  const base = { act: 'tanh', target: 'tanh', alpha0: 2, etaTilde: 1, lambda: 0.1, alpha: 1, d: 600 } as const;
+  it('no spike: the fixed point does not depend on γ, with the limit and with the averaged spectrum', () => {
+    for (const spectrum of ['limit', 'averaged'] as const) {
+      const spec = srfSpectrumOf({ ...base, spectrum, seed: 2 }, srfMapping(activation('tanh'), activation('tanh'), 2, 1).c);
+      const at = (gamma: number) => srfOracle({ ...base, spectrum, override: { r: 0, gamma } }, spec).error;
+      const e0 = at(0);
+      for (const g of [0.5, 0.9, 1]) expect(Math.abs(at(g) - e0) / e0).toBeLessThan(1e-9);
+    }
+  });
+  it('negative control: F = (p/d)D (a direction Π keeps) breaks that invariance by > 10%', () => {
+    const spec = srfSpectrumOf({ ...base, spectrum: 'limit' }, srfMapping(activation('tanh'), activation('tanh'), 2, 1).c);
+    const asIfKept = { ...spec, F: spec.H };
+    const at = (gamma: number) => srfOracle({ ...base, spectrum: 'limit', override: { r: 0, gamma } }, asIfKept).error;
+    expect(Math.abs(at(1) - at(0)) / at(0)).toBeGreaterThan(0.1);
+  });
+  it('the law’s spectral mean ⟨F/S⟩ against sampled instances’ listed weights (d = p = 200, seeds 1–12)', () => {
+    // ⟨F/S⟩ of one instance is a quadratic form in the one vector Wv: it fluctuates about the law by
+    // O(d^-1/2) (measured ±7–10% per instance at d = 200–800, z = −1). The mean of twelve relative
+    // differences must be within 4 of its standard errors of 0 (measured −4.3% ± 2.3%), while
+    // (p/d)⟨D/S⟩ — the weights of a direction Π keeps — is ~40% below the law.
+    // S = λ + V̂₁D + V̂₂ with λ = 0.1, V̂₁ = 0.36, V̂₂ = 0.26: z = −(λ + V̂₂)/V̂₁ = −1.
+    const c = srfMapping(activation('tanh'), activation('tanh'), 2, 1).c;
+    const [lam, vh1, vh2] = [0.1, 0.36, 0.26];
+    const rel: number[] = [];
+    const keptRel: number[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const sp = srfSampledSpectrum(200, 200, c, seed, 'instance');
+      const law = spikeWeights({ ...sp, F: null }, lam, vh1, vh2).fS;
+      rel.push(spikeWeights(sp, lam, vh1, vh2).fS / law - 1);
+      let kept = 0;
+      for (let i = 0; i < 200; i++) kept += sp.H[i] / (lam + vh1 * sp.D[i] + vh2) / 200;
+      keptRel.push(kept / law - 1);
+    }
+    const e = estimate(rel);
+    expect(Math.abs(e.mean), `${e.mean} ± ${e.se}`).toBeLessThan(4 * (e.se as number));
+    expect(estimate(keptRel).mean).toBeLessThan(-0.3);
+  });
+});
+
+describe('the sRF fixed point against an independent NumPy implementation', () => {
+  for (const r of fixedPoints.results) {
+    const s = r.setting as { act: 'tanh'; target: 'tanh' | 'sin'; alpha0: number; eta: number; lam: number; alpha: number; gamma?: number; r?: number };
+    it(`${s.act}/${s.target}, α₀ = ${s.alpha0}, η̃ = ${s.eta}, α = ${s.alpha}, λ = ${s.lam}${s.gamma !== undefined ? `, γ = ${s.gamma}` : ''}${s.r !== undefined ? `, r = ${s.r}` : ''}: ${r.error.toFixed(6)}`, () => {
+      const input = { act: s.act, target: s.target, alpha0: s.alpha0, etaTilde: s.eta, lambda: s.lam, alpha: s.alpha, d: 800, spectrum: 'limit' as const };
+      const o = srfOracle({ ...input, override: { ...(s.gamma !== undefined ? { gamma: s.gamma } : {}), ...(s.r !== undefined ? { r: s.r } : {}) } });
+      expect(o.converged).toBe(true);
+      expect(Math.abs(o.error - r.error) / r.error).toBeLessThan(REDUCTION_TOL);
+      expect(o.mapping.c).toBeCloseTo(r.c, 12);
+      expect(o.mapping.r).toBeCloseTo(r.r, 12);
+      if (s.gamma === undefined) expect(o.mapping.gamma).toBeCloseTo(r.gamma, 12);
+      if (s.eta > 0 && s.r === undefined) {
+        const off = srfOracle({ ...input, override: { gamma: (s.gamma ?? r.gamma) - 0.01 } });
+        expect(Math.abs(off.error - r.error) / r.error).toBeGreaterThan(100 * REDUCTION_TOL);
+      }
+    });
+  }
 });

@@ -11,17 +11,24 @@ import { type ExperimentConfig, sizesOf, type TargetActivation } from '../data/c
 import { linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 import { type ActivationName, anyActivation, type Activation } from '../math/activations.ts';
+import { activationLaw } from '../model/features.ts';
 import { applyActivation, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
+import { hermiteCoefficients } from '../math/hermite/index.ts';
+import { componentError } from './mixture-population.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
 import { rootStream, type Stream } from '../random/stream.ts';
 import { type SrfInput, srfEtaToProject, srfLambdaToProject, srfMapping, type SrfMapping } from '../oracles/srf.ts';
 import { spikeDirection, srfFeatures, type SrfFeatureParams } from '../surrogates/srf.ts';
 import { type Estimate, estimate } from './stats.ts';
 
-/** Their protocol's setting: the oracle's own parameters (SrfInput), and the test set's size. */
+/** Their protocol's setting: the oracle's own parameters (SrfInput), and how a trial is scored. */
 export interface CuiSetting extends Pick<SrfInput, 'act' | 'target' | 'alpha0' | 'etaTilde' | 'lambda' | 'alpha' | 'd' | 'p'> {
-  /** Test points per trial (default 4d). */
+  /** Test points per trial (default 4d; 0: no test set, only with `exact`). */
   testSize?: number;
+  /** Score every model by its exact test error over x ~ N(0, I_d) (isotropicExactError) instead of the test set. */
+  exact?: boolean;
+  /** Fit and score the network too (default true; false: only the sRF variants, for srf-asymptotics: the step is not taken, only its direction v = X₀ᵀy₀ is, and cHat, rHat are NaN). */
+  network?: boolean;
 }
 
 /** The sRF variants fitted beside the network: name → (c, r) given the mapping. */
@@ -41,8 +48,10 @@ export const SRF_VARIANTS: Record<string, SrfVariant> = {
 
 export interface CuiTrial {
   seed: number;
-  /** Test MSE E(σ_*(x₁) − ŷ)² of each model (test-set estimate), 'nn' the network. */
+  /** Test MSE E(σ_*(x₁) − ŷ)² of each model, 'nn' the network: exact when the setting asks for it, else the test-set estimate. */
   errors: Record<string, number>;
+  /** The test-set estimates beside the exact errors (a setting with `exact` and a test set). */
+  testErrors?: Record<string, number>;
   /** Realised overlap of the step's spike direction X₀ᵀy₀ with e₁ (the mapping's γ in the limit). */
   gammaHat: number;
   /** Realised bulk rescaling: √(mean_i ‖w₀ᵢ + bulk part of Δwᵢ‖²), the mapping's c in the limit. */
@@ -83,9 +92,36 @@ export function sumLossPredict(Phi: Matrix, w: Float64Array): Float64Array {
   return matVec(Phi, w).map((v) => v * scale);
 }
 
-/** Fit the sum-loss ridge on features Φ and score it on test features. */
-function fitAndTest(Phi: Matrix, y: Float64Array, PhiTest: Matrix, yTest: Float64Array, lambda: number): number {
-  return mse(yTest, sumLossPredict(PhiTest, sumLossRidge(Phi, y, lambda)));
+/**
+ * The exact test error E(σ_*(x₁) − σ(Ax)ᵀw/√p)² over x ~ N(0, I_d) of a readout w on features
+ * σ(Ax), A any p × d first layer: the preactivations u = Ax are centred Gaussian with covariance
+ * AAᵀ and covariance A e₁ (the first column) with the target's argument x₁ ~ N(0, 1), so this is
+ * the mixture's exact error for one isotropic component (componentError: Mehler's series, or the
+ * law's closed form, for the pairs; the target's Hermite coefficients at scale 1 for the cross
+ * terms). The sRF model σ(c·W₀x + r·κ) is A = c·W₀ + r·𝟙vᵀ/√d; the network is A = W₁.
+ * Null when a pair series cannot be truncated (neurons correlated beyond ~0.75 without a closed form).
+ */
+export function isotropicExactError(A: Matrix, w: Float64Array, act: Activation, target: Activation): number | null {
+  const p = A.rows;
+  const d = A.cols;
+  const G = linalg().gramAAt(A);
+  const s = Float64Array.from({ length: p }, (_, i) => Math.sqrt(G.data[i * p + i]));
+  const r = Float64Array.from({ length: p }, (_, i) => A.data[i * d] / s[i]);
+  let cached = hermiteCoefficients(target, 1, 0);
+  const gl = (L: number): Float64Array => {
+    if (cached.h.length <= L) cached = hermiteCoefficients(target, 1, L);
+    return cached.h;
+  };
+  return componentError(activationLaw(act), w, G, s, r, gl, cached.h[0], cached.secondMoment);
+}
+
+/** The sRF model's first layer A = c·W₀ + r·𝟙vᵀ/√d: σ(Ax) = σ(c·W₀x + r·κ). */
+export function srfFirstLayer(W0: Matrix, v: Float64Array, params: SrfFeatureParams): Matrix {
+  const [p, d] = [W0.rows, W0.cols];
+  const A = new Float64Array(p * d);
+  const spike = v.map((t) => (params.r * t) / Math.sqrt(d));
+  for (let i = 0; i < p; i++) for (let t = 0; t < d; t++) A[i * d + t] = params.c * W0.data[i * d + t] + spike[t];
+  return fromData(p, d, A);
 }
 
 /**
@@ -107,6 +143,7 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   const n0 = Math.round(s.alpha0 * d);
   const n = Math.round(s.alpha * d);
   const nTest = s.testSize ?? 4 * d;
+  if (nTest === 0 && !s.exact) throw new RangeError('a trial needs a test set or exact scoring');
   const root = rootStream(seed).child('cui');
   // W₀: Gaussian rows normalised to the unit sphere.
   const W0 = gaussianMatrix(p, d, root.child('W0'));
@@ -118,8 +155,8 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   }
   const X = gaussianMatrix(n, d, root.child('ridge'));
   const y = targetOf(X, target);
-  const Xt = gaussianMatrix(nTest, d, root.child('test'));
-  const yt = targetOf(Xt, target);
+  const Xt = nTest > 0 ? gaussianMatrix(nTest, d, root.child('test')) : null;
+  const yt = Xt ? targetOf(Xt, target) : null;
   const map = srfMapping(act, target, s.alpha0, s.etaTilde);
   const la = linalg();
 
@@ -132,36 +169,52 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   if (n0 > 0 && s.etaTilde > 0) {
     const X0 = gaussianMatrix(n0, d, root.child('step'));
     const y0 = targetOf(X0, target);
-    W1 = cuiStep(W0, X0, y0, act, s.etaTilde);
     v = spikeDirection(la.mulAtB(X0, fromData(n0, 1, y0)).data);
     gammaHat = v[0] / Math.sqrt(d);
-    // Diagnostics of the mapping on this draw: split each row's move into spike and bulk.
-    let bulk2 = 0;
-    let spike2 = 0;
-    for (let i = 0; i < p; i++) {
-      let along = 0;
-      for (let t = 0; t < d; t++) along += (W1.data[i * d + t] - W0.data[i * d + t]) * v[t];
-      along /= d; // Δwᵢ = along·v + rest
-      spike2 += (along * Math.sqrt(d)) ** 2;
-      for (let t = 0; t < d; t++) bulk2 += (W1.data[i * d + t] - along * v[t]) ** 2;
+    // The step itself only for the network (the sRF model needs its direction v alone).
+    if (s.network !== false) {
+      W1 = cuiStep(W0, X0, y0, act, s.etaTilde);
+      // Diagnostics of the mapping on this draw: split each row's move into spike and bulk.
+      let bulk2 = 0;
+      let spike2 = 0;
+      for (let i = 0; i < p; i++) {
+        let along = 0;
+        for (let t = 0; t < d; t++) along += (W1.data[i * d + t] - W0.data[i * d + t]) * v[t];
+        along /= d; // Δwᵢ = along·v + rest
+        spike2 += (along * Math.sqrt(d)) ** 2;
+        for (let t = 0; t < d; t++) bulk2 += (W1.data[i * d + t] - along * v[t]) ** 2;
+      }
+      cHat = Math.sqrt(bulk2 / p);
+      rHat = Math.sqrt(spike2 / p);
+    } else {
+      cHat = Number.NaN;
+      rHat = Number.NaN;
     }
-    cHat = Math.sqrt(bulk2 / p);
-    rHat = Math.sqrt(spike2 / p);
   } else {
     // No step: the sRF model is random features on W₀; any v gives r·κ = 0.
     v = spikeDirection(root.child('v').gaussians(d));
   }
 
-  const errors: Record<string, number> = {};
-  const pre1 = la.mulABt(X, W1);
-  const pre1t = la.mulABt(Xt, W1);
-  errors.nn = fitAndTest(applyActivation(pre1, act.f), y, applyActivation(pre1t, act.f), yt, s.lambda);
+  // Each model: its readout on the training set, scored exactly (its first layer A) and/or on the test set.
+  const exact: Record<string, number> = {};
+  const tested: Record<string, number> = {};
+  const score = (name: string, Phi: Matrix, A: () => Matrix, testFeatures: (Xt: Matrix) => Matrix): void => {
+    const w = sumLossRidge(Phi, y, s.lambda);
+    if (Xt && yt) tested[name] = mse(yt, sumLossPredict(testFeatures(Xt), w));
+    if (s.exact) {
+      const e = isotropicExactError(A(), w, act, target);
+      if (e === null) throw new Error(`exact error of ${name}: a Mehler series cannot be truncated (neurons too correlated)`);
+      exact[name] = e;
+    }
+  };
+  if (s.network !== false) score('nn', applyActivation(la.mulABt(X, W1), act.f), () => W1, (Xt) => applyActivation(la.mulABt(Xt, W1), act.f));
   const pre0 = la.mulABt(X, W0);
-  const pre0t = la.mulABt(Xt, W0);
   for (const name of variants) {
     const params = SRF_VARIANTS[name](map);
-    errors[name] = fitAndTest(srfFeatures(X, W0, v, params, act, pre0), y, srfFeatures(Xt, W0, v, params, act, pre0t), yt, s.lambda);
+    score(name, srfFeatures(X, W0, v, params, act, pre0), () => srfFirstLayer(W0, v, params), (Xt) => srfFeatures(Xt, W0, v, params, act));
   }
+  const errors = s.exact ? exact : tested;
+  if (s.exact && Xt) return { seed, errors, testErrors: tested, gammaHat, cHat, rHat };
   return { seed, errors, gammaHat, cHat, rHat };
 }
 

@@ -104,8 +104,14 @@ export function mixturePopulationGen(Fhat: Matrix, models: readonly ModelReadout
   return { gen: sums.map((v) => 0.5 * v), halfVarY: 0.5 * (ey2 - ey * ey) };
 }
 
-/** E_c(y − ŷ)² for one model in one component (null when a series cannot be truncated). */
-function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: Float64Array, r: Float64Array | null, targetCoefficients: ((L: number) => Float64Array) | null, eyc: number, ey2c: number): number | null {
+/**
+ * E_c(y − ŷ)² for one model in one component (null when a series cannot be truncated): G the
+ * preactivations' covariance (k × k), s their standard deviations, r their correlations with the
+ * target's argument (null: classification), the target's Hermite coefficients g_l at its scale,
+ * E_c y and E_c y². Also the exact error of Cui et al.'s protocol (src/experiment/cui-protocol.ts),
+ * where the inputs are one isotropic Gaussian.
+ */
+export function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: Float64Array, r: Float64Array | null, targetCoefficients: ((L: number) => Float64Array) | null, eyc: number, ey2c: number): number | null {
   const k = s.length;
   // How far the series must reach: the target correlations r_i always (unless the feature is a
   // polynomial), the pair correlations ρ_ij when there is no closed form.

@@ -145,18 +145,63 @@ export interface SrfSpectrum {
    * of docs/model.md §11. The factor p/d (1 in their p = d experiments) is the normalisation of a
    * direction of norm √d seen through p features; without it the equations miss Mei–Montanari at
    * ψ1 = p/d ≠ 1 by 40–100% (properties/oracles/srf.test.ts), with it they meet it to 1e-6.
+   *
+   * F = null: the spike direction's weights are not listed but follow their law given D (spikeWeights).
+   * Wv is not a random direction for Ω: Π removes v itself, Ω = WWᵀ − (Wv)(Wv)ᵀ/d, so by
+   * Sherman–Morrison (1/p)Σ F_i/(D_i − z) = g/(1 − g) with g(z) = (p/d)⟨D/(D − z)⟩, not g as for
+   * a direction Π keeps (H; ζ ⊥ v). Replacing F by D (as H) made the fixed point depend on the
+   * target's overlap γ with v even without a spike, where the model cannot see v (+48% at γ = 1, r = 0).
    */
   D: Float64Array;
-  F: Float64Array;
+  F: Float64Array | null;
   H: Float64Array;
+  /** p/d (the law of F needs it). */
+  pOverD: number;
   mode: SrfSpectrumMode;
+}
+
+/**
+ * The three spectral means of the spike direction's weights F the equations need, ⟨F/S⟩, ⟨F/S²⟩
+ * and ⟨DF/S²⟩ with S = λ + V̂₁D + V̂₂ = V̂₁(D − z), z = −(λ + V̂₂)/V̂₁. Listed weights: the sums. Their
+ * law (F = null; SrfSpectrum.F): with g = (p/d)V̂₁⟨D/S⟩ = (p/d)⟨D/(D − z)⟩,
+ *   ⟨F/S⟩ = (p/d)⟨D/S⟩/(1 − g),  ⟨F/S²⟩ = (p/d)⟨D/S²⟩/(1 − g)²  (the z-derivative of g/(1 − g)),
+ * and for both ⟨DF/S²⟩ = (⟨F/S⟩ − (λ + V̂₂)⟨F/S²⟩)/V̂₁ (D = (S − λ − V̂₂)/V̂₁).
+ */
+export function spikeWeights(spec: SrfSpectrum, lambda: number, vh1: number, vh2: number): { fS: number; fS2: number; fDS2: number } {
+  const { D, F } = spec;
+  const p = D.length;
+  let fS = 0;
+  let fS2 = 0;
+  if (F) {
+    for (let i = 0; i < p; i++) {
+      const inv = 1 / (lambda + vh1 * D[i] + vh2);
+      fS += F[i] * inv;
+      fS2 += F[i] * inv * inv;
+    }
+    fS /= p;
+    fS2 /= p;
+  } else {
+    let dS = 0;
+    let dS2 = 0;
+    for (let i = 0; i < p; i++) {
+      const inv = 1 / (lambda + vh1 * D[i] + vh2);
+      dS += D[i] * inv;
+      dS2 += D[i] * inv * inv;
+    }
+    dS /= p;
+    dS2 /= p;
+    const g = spec.pOverD * vh1 * dS;
+    fS = (spec.pOverD * dS) / (1 - g);
+    fS2 = (spec.pOverD * dS2) / (1 - g) ** 2;
+  }
+  return { fS, fS2, fDS2: (fS - (lambda + vh2) * fS2) / vh1 };
 }
 
 /**
  * W₀ (p×d, rows uniform on the unit sphere), v and ζ ⊥ v (both of norm √d) from a seed, and the
  * eigendecomposition of Ω = c²W₀ΠW₀ᵀ, Π = I − vvᵀ/d. 'instance' keeps F_i = (UᵀWv)_i² and
- * H_i = (UᵀWζ)_i²; 'averaged' replaces both by D, their expectation over a uniformly random
- * direction (which removes their χ²₁ fluctuations).
+ * H_i = (UᵀWζ)_i²; 'averaged' replaces H by D, its expectation over a uniformly random direction ζ
+ * ⊥ v (which removes its χ²₁ fluctuations), and F by its law given D (SrfSpectrum.F).
  */
 export function srfSampledSpectrum(d: number, p: number, c: number, seed: number, mode: 'averaged' | 'instance'): SrfSpectrum {
   const stream = rootStream(seed).child('srf-spectrum');
@@ -185,8 +230,7 @@ export function srfSampledSpectrum(d: number, p: number, c: number, seed: number
   const D = Float64Array.from(evd.realEigenvalues, (x) => Math.max(0, x));
   const teacher = p / d; // see SrfSpectrum.F
   if (mode === 'averaged') {
-    const avg = D.map((x) => teacher * x);
-    return { D, F: avg, H: avg, mode };
+    return { D, F: null, H: D.map((x) => teacher * x), pOverD: teacher, mode };
   }
   const U = evd.eigenvectorMatrix;
   const F = new Float64Array(p);
@@ -202,7 +246,7 @@ export function srfSampledSpectrum(d: number, p: number, c: number, seed: number
     F[a] = teacher * fv * fv;
     H[a] = teacher * hz * hz;
   }
-  return { D, F, H, mode };
+  return { D, F, H, pOverD: teacher, mode };
 }
 
 function unitTimesSqrt(x: Float64Array): Float64Array {
@@ -224,7 +268,7 @@ function matVecRows(a: Float64Array, rows: number, cols: number, x: Float64Array
 
 /**
  * The d → ∞ spectrum: p quantiles (at levels (i + ½)/p) of the Marchenko–Pastur law of W₀W₀ᵀ at
- * ratio p/d (support (1 ± √(p/d))², an atom 1 − d/p at 0 when p > d), scaled by c²; F = H = D.
+ * ratio p/d (support (1 ± √(p/d))², an atom 1 − d/p at 0 when p > d), scaled by c²; H = (p/d)D and F by its law given D (SrfSpectrum.F).
  * Deterministic, so the oracle's value depends on nothing random: the limit the sampled modes
  * approach at rate O(1/p).
  */
@@ -270,8 +314,7 @@ export function srfLimitSpectrum(p: number, ratio: number, c: number): SrfSpectr
     const w = (target - cdf[j]) / (cdf[j + 1] - cdf[j] || 1);
     D[i] = c * c * (xs[j] + w * (xs[j + 1] - xs[j]));
   }
-  const F = D.map((x) => ratio * x);
-  return { D, F, H: F, mode: 'limit' };
+  return { D, F: null, H: D.map((x) => ratio * x), pOverD: ratio, mode: 'limit' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +390,7 @@ export function srfOracle(input: SrfInput, spectrumGiven?: SrfSpectrum): SrfResu
 export function solveSrf(cond: SrfConditionals, spec: SrfSpectrum, lambda: number, ratio: number, mapping: SrfMapping): SrfResult {
   const { kappa, weight, mu0, mu1, mu2sq, h, h1, hh } = cond;
   const K = kappa.length;
-  const { D, F, H } = spec;
+  const { D, H } = spec;
   const p = D.length;
   // m multiplies μ₀(κ); with μ₀ ≡ 0 (an odd σ without spike shift) it is undetermined and irrelevant: 0.
   let mu0Size = 0;
@@ -391,24 +434,34 @@ export function solveSrf(cond: SrfConditionals, spec: SrfSpectrum, lambda: numbe
     vh2 *= ratio;
     thh *= ratio;
     psh *= ratio;
-    let nq1 = 0;
-    let nq2 = 0;
-    let nV1 = 0;
-    let nV2 = 0;
-    let fS = 0;
+    // Spectral means over the p eigenvalues; the spike direction's (F) by spikeWeights.
+    let dS = 0;
+    let oneS = 0;
+    let ddS2 = 0;
+    let dS2 = 0;
+    let oneS2 = 0;
     let hS = 0;
+    let hS2 = 0;
+    let hdS2 = 0;
     for (let i = 0; i < p; i++) {
-      const S = lambda + vh1 * D[i] + vh2;
-      const N = qh1 * D[i] + qh2 + thh * thh * F[i] + psh * psh * H[i];
-      const inv = 1 / S;
-      nq1 += D[i] * N * inv * inv;
-      nq2 += N * inv * inv;
-      nV1 += D[i] * inv;
-      nV2 += inv;
-      fS += F[i] * inv;
+      const inv = 1 / (lambda + vh1 * D[i] + vh2);
+      const inv2 = inv * inv;
+      dS += D[i] * inv;
+      oneS += inv;
+      ddS2 += D[i] * D[i] * inv2;
+      dS2 += D[i] * inv2;
+      oneS2 += inv2;
       hS += H[i] * inv;
+      hS2 += H[i] * inv2;
+      hdS2 += H[i] * D[i] * inv2;
     }
-    return Float64Array.of(nq1 / p, nq2 / p, nV1 / p, nV2 / p, (thh * fS) / p, (psh * hS) / p, hasMean ? mNum / mDen : 0);
+    const f = spikeWeights(spec, lambda, vh1, vh2);
+    const t2 = thh * thh;
+    const p2 = psh * psh;
+    // q₁ = ⟨D·N/S²⟩, q₂ = ⟨N/S²⟩ with N = q̂₁D + q̂₂ + θ̂²F + ψ̂²H.
+    const nq1 = qh1 * (ddS2 / p) + qh2 * (dS2 / p) + t2 * f.fDS2 + p2 * (hdS2 / p);
+    const nq2 = qh1 * (dS2 / p) + qh2 * (oneS2 / p) + t2 * f.fS2 + p2 * (hS2 / p);
+    return Float64Array.of(nq1, nq2, dS / p, oneS / p, thh * f.fS, (psh * hS) / p, hasMean ? mNum / mDen : 0);
   };
   // The published starting point; damping ½ (halved by the solver when the residual grows).
   const fp = dampedFixedPoint(map, [0.1, 0.2, 3, 3, 0.5, 0.5, hasMean ? 1.5 : 0], { damping: 0.5, tolerance: 1e-11, maxIterations: 20_000 });
