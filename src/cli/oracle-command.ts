@@ -295,7 +295,7 @@ const SRF_FLAGS: FlagTable = {
   lambda: { type: 'string', value: 'L', help: 'λ of the sum loss ‖y − σ(ZW₁ᵀ)w/√p‖² + λ‖w‖² (> 0; λ_MM = λ/α, the project’s λ = λ/n)', default: '0.1' },
   alpha: { type: 'string', value: 'A', help: 'α = n/d, readout samples per dimension (> 0)', default: '1' },
   d: { type: 'string', value: 'D', help: 'input dimension d (width p = d), for the sampled spectra', default: '600' },
-  spectrum: { type: 'string', value: 'S', help: 'averaged: F = H = D from one drawn W₀ (p×p eigendecomposition) | instance: F, H of the drawn v, ζ | limit: Marchenko–Pastur quantiles (deterministic, d → ∞)', default: 'averaged' },
+  spectrum: { type: 'string', value: 'S', help: 'averaged: H = D from one drawn W₀ (p×p eigendecomposition), F by its own law (docs/model.md §11) | instance: F, H of the drawn v, ζ | limit: Marchenko–Pastur quantiles (deterministic, d → ∞)', default: 'averaged' },
   seed: { type: 'string', value: 'S', help: 'seed of W₀, v, ζ (sampled spectra), and of the first simulated trial', default: '1' },
   simulate: { type: 'string', value: 'T', help: 'also run T trials of their protocol at d = p (the network, and on the same draws the sRF model, without its spike, and with c = 1, c² − 1 doubled and 2·c): test MSE ± SE on 4d test points' },
   json: { type: 'boolean', help: 'print one JSON object {error, status, iterations, lastChange, mapping, overlaps, conventions, simulation}' },
