@@ -3,7 +3,7 @@
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, isImageData } from '../data/config.ts';
+import { ConfigError, DEFAULT_CONFIG, isImageData, sizesOf, trialBytes } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
@@ -85,7 +85,9 @@ export async function figureCommand(argv: string[]): Promise<number> {
   const command = `onestep figure ${spec.id} --n ${n} --trials ${trials} --seed ${seed} --out ${outDir}`;
   let fig: FigureResult;
   try {
-    const workers = parallel(jobsFlag(flags));
+    // Memory bounds the workers by the figure's largest trial.
+    const largest = planPoints(spec, n).map((p) => p.config).reduce((a, b) => (trialBytes(sizesOf(b)) > trialBytes(sizesOf(a)) ? b : a));
+    const workers = parallel(jobsFlag(flags, largest));
     try {
       fig = runSweep({ spec, n, trials, seed, outDir, resume, command, runTrials: workers.trials, onProgress: progressBar, onWarning: (m) => process.stderr.write(`onestep figure: --resume: ${m}\n`) });
     } finally {

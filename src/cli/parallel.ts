@@ -5,6 +5,7 @@
 // products are bit-identical at any thread count (properties/linalg), so results are the same
 // whatever N is.
 import { availableParallelism } from 'node:os';
+import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, trialBytes } from '../data/config.ts';
 import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
 import { localTrials, runTrialTask, type TrialBatch, type TrialTask } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
@@ -21,8 +22,16 @@ export const JOBS_FLAG: Record<'jobs', FlagSpec> = {
   jobs: { type: 'string', value: 'N', help: `trials run in parallel on N worker threads (default: the cores available, ${defaultJobs()} here; ONESTEP_JOBS sets it); the results are the same for every N` },
 };
 
-export function jobsFlag(flags: ParsedFlags): number {
-  return numberFlag(flags, 'jobs', defaultJobs(), { min: 1, max: 256, integer: true });
+/**
+ * --jobs, at most as many as concurrent trials of `config` fit in the memory one trial may use
+ * (60% of the machine's, trialBytes): each worker holds a whole trial (~0.46 GB at n = 2000).
+ */
+export function jobsFlag(flags: ParsedFlags, config?: ExperimentConfig): number {
+  const asked = numberFlag(flags, 'jobs', defaultJobs(), { min: 1, max: 256, integer: true });
+  if (!config) return asked;
+  const fit = Math.max(1, Math.floor(MEMORY_BUDGET_BYTES / trialBytes(sizesOf(config))));
+  if (fit < asked) process.stderr.write(`onestep: --jobs ${asked} lowered to ${fit}: that many trials of this size fit in memory at once\n`);
+  return Math.min(asked, fit);
 }
 
 /** Parallel trials on `jobs` workers (1: everything in this thread, no workers). */

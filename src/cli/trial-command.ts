@@ -247,7 +247,7 @@ export async function trialCommand(argv: string[]): Promise<number> {
   const trialsCount = numberFlag(flags, 'trials', 3, { min: 1, max: 10000, integer: true });
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER - 10000, integer: true });
   const saveDir = flags['save-npy'] === undefined ? null : ensureOutputDir('--save-npy', String(flags['save-npy']), SAVED_FILES);
-  const jobs = jobsFlag(flags);
+  const jobs = jobsFlag(flags, config);
   if (isImageData(config)) await prepareImages(config.classes, true);
 
   let trials: TrialResult[] = [];

@@ -333,8 +333,8 @@ export function testBlockRows(k: number): number {
   return Math.max(64, Math.floor(4_000_000 / k));
 }
 
-/** The most one trial may hold: 60% of this machine's memory, at most 16 GB. */
-const MEMORY_BUDGET_BYTES = Math.min(16e9, 0.6 * totalmem());
+/** The most one trial may hold: 60% of this machine's memory, at most 16 GB (also what concurrent trials may hold together). */
+export const MEMORY_BUDGET_BYTES = Math.min(16e9, 0.6 * totalmem());
 
 function gb(bytes: number): string {
   return (bytes / 1e9).toFixed(1);
