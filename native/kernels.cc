@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -235,8 +237,78 @@ void gemm_serial(long m, long n, long k, double alpha, const View& a, const View
   }
 }
 
-// C = alpha·A·B + beta·C, split over threads along the longer side of C (each thread packs its
-// own blocks, so the threads share nothing but read-only inputs).
+// A reusable barrier for the threads of one product (C++17 has no std::barrier).
+class Barrier {
+ public:
+  explicit Barrier(int count) : count_(count) {}
+  void wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    const long generation = generation_;
+    if (++waiting_ == count_) {
+      waiting_ = 0;
+      generation_++;
+      cv_.notify_all();
+    } else {
+      cv_.wait(lock, [&] { return generation_ != generation; });
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  const int count_;
+  int waiting_ = 0;
+  long generation_ = 0;
+};
+
+// C += alpha·A·B on `parts` threads that share each packed B panel: every thread packs a slice of
+// the panel's slivers, all wait, then each runs its own rows of C (packing its own A blocks) on
+// the whole panel. Splitting the columns instead made every thread pack all of A (a tenth of a
+// product at n = 1000). The rows only split C, and the depth blocks are the serial ones: the same
+// sums in the same order, so the same bits at any thread count.
+void gemm_shared(long m, long n, long k, double alpha, const View& a, const View& b, double* c, long ldc, int parts) {
+  const int MC = blocking().mc, NC = blocking().nc;
+  double* bp = t_pack_b.get(static_cast<size_t>(KC) * (std::min<long>(n, NC) + NR));  // the caller's: shared
+  if (!bp) return;
+  Barrier barrier(parts);
+  const long rows = ((m + parts - 1) / parts + MR - 1) / MR * MR;
+  auto work = [&](int t) {
+    double* ap = t_pack_a.get(static_cast<size_t>(KC) * (MC + MR));
+    const long r0 = std::min(m, t * rows), r1 = std::min(m, r0 + rows);
+    for (long jc = 0; jc < n; jc += NC) {
+      const int nc = static_cast<int>(std::min<long>(NC, n - jc));
+      const int slivers = (nc + NR - 1) / NR;
+      const int per = (slivers + parts - 1) / parts;
+      for (long pc = 0; pc < k; pc += KC) {
+        const int kc = static_cast<int>(std::min<long>(KC, k - pc));
+        const int j0 = std::min(nc, t * per * NR), j1 = std::min(nc, j0 + per * NR);
+        if (j1 > j0) pack_b(b, pc, jc + j0, kc, j1 - j0, bp + static_cast<long>(j0) * kc);
+        barrier.wait();
+        if (ap) {
+          for (long ic = r0; ic < r1; ic += MC) {
+            const int mc = static_cast<int>(std::min<long>(MC, r1 - ic));
+            pack_a(a, ic, pc, mc, kc, ap);
+            for (int jr = 0; jr < nc; jr += NR) {
+              const int nr = std::min(NR, nc - jr);
+              for (int ir = 0; ir < mc; ir += MR) {
+                const int mr = std::min(MR, mc - ir);
+                micro_kernel(kc, ap + static_cast<long>(ir) * kc, bp + static_cast<long>(jr) * kc, c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha);
+              }
+            }
+          }
+        }
+        barrier.wait();  // the panel is overwritten next
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < parts; t++) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+}
+
+// C = alpha·A·B + beta·C, on every thread (gemm_shared) when the product is large enough and C
+// has rows enough for each; otherwise on this one.
 void gemm(long m, long n, long k, double alpha, const View& a, const View& b, double beta, double* c, long ldc) {
   if (beta != 1.0) {
     for (long i = 0; i < m; i++) {
@@ -248,27 +320,9 @@ void gemm(long m, long n, long k, double alpha, const View& a, const View& b, do
   if (m == 0 || n == 0 || k == 0) return;
   const int threads = thread_count();
   const double work = static_cast<double>(m) * n * k;
-  const int parts = work < 2e6 ? 1 : threads;
-  if (parts == 1) {
-    gemm_serial(m, n, k, alpha, a, b, c, ldc);
-    return;
-  }
-  std::vector<std::thread> pool;
-  const bool split_cols = n >= m;
-  const long side = split_cols ? n : m;
-  const long unit = split_cols ? NR : MR;
-  const long chunk = ((side + parts - 1) / parts + unit - 1) / unit * unit;
-  for (long s = 0; s < side; s += chunk) {
-    const long len = std::min(chunk, side - s);
-    if (split_cols) {
-      View bs{b.base + s * b.cs, b.rs, b.cs};
-      pool.emplace_back([=] { gemm_serial(m, len, k, alpha, a, bs, c + s, ldc); });
-    } else {
-      View as{a.base + s * a.rs, a.rs, a.cs};
-      pool.emplace_back([=] { gemm_serial(len, n, k, alpha, as, b, c + s * ldc, ldc); });
-    }
-  }
-  for (auto& t : pool) t.join();
+  const int parts = work < 2e6 ? 1 : static_cast<int>(std::min<long>(threads, (m + MR - 1) / MR));
+  if (parts <= 1) gemm_serial(m, n, k, alpha, a, b, c, ldc);
+  else gemm_shared(m, n, k, alpha, a, b, c, ldc, parts);
 }
 
 // C = A·Aᵀ (n×n) for A given as a view (n×k, either orientation): the lower triangle by row
