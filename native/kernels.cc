@@ -210,6 +210,23 @@ void micro_kernel(int kc, const double* __restrict a, const double* __restrict b
   }
 }
 
+// Rows [r0, r1) of C's panel (columns jc … jc + nc) += alpha · A·(packed B panel), depth block
+// pc: each MC block of A packed into ap, then the micro-kernels over the whole panel.
+void panel_rows(const View& a, long r0, long r1, long pc, int kc, long jc, int nc, const double* bp, double* ap, double* c, long ldc, double alpha) {
+  const int MC = blocking().mc;
+  for (long ic = r0; ic < r1; ic += MC) {
+    const int mc = static_cast<int>(std::min<long>(MC, r1 - ic));
+    pack_a(a, ic, pc, mc, kc, ap);
+    for (int jr = 0; jr < nc; jr += NR) {
+      const int nr = std::min(NR, nc - jr);
+      for (int ir = 0; ir < mc; ir += MR) {
+        const int mr = std::min(MR, mc - ir);
+        micro_kernel(kc, ap + static_cast<long>(ir) * kc, bp + static_cast<long>(jr) * kc, c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha);
+      }
+    }
+  }
+}
+
 // C (m×n, leading dimension ldc) += alpha · A·B on one thread, with A and B as strided views.
 void gemm_serial(long m, long n, long k, double alpha, const View& a, const View& b, double* c, long ldc) {
   const int MC = blocking().mc, NC = blocking().nc;
@@ -221,18 +238,7 @@ void gemm_serial(long m, long n, long k, double alpha, const View& a, const View
     for (long pc = 0; pc < k; pc += KC) {
       const int kc = static_cast<int>(std::min<long>(KC, k - pc));
       pack_b(b, pc, jc, kc, nc, bp);
-      for (long ic = 0; ic < m; ic += MC) {
-        const int mc = static_cast<int>(std::min<long>(MC, m - ic));
-        pack_a(a, ic, pc, mc, kc, ap);
-        for (int jr = 0; jr < nc; jr += NR) {
-          const int nr = std::min(NR, nc - jr);
-          for (int ir = 0; ir < mc; ir += MR) {
-            const int mr = std::min(MR, mc - ir);
-            micro_kernel(kc, ap + static_cast<long>(ir) * kc, bp + static_cast<long>(jr) * kc,
-                         c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha);
-          }
-        }
-      }
+      panel_rows(a, 0, m, pc, kc, jc, nc, bp, ap, c, ldc, alpha);
     }
   }
 }
@@ -284,19 +290,7 @@ void gemm_shared(long m, long n, long k, double alpha, const View& a, const View
         const int j0 = std::min(nc, t * per * NR), j1 = std::min(nc, j0 + per * NR);
         if (j1 > j0) pack_b(b, pc, jc + j0, kc, j1 - j0, bp + static_cast<long>(j0) * kc);
         barrier.wait();
-        if (ap) {
-          for (long ic = r0; ic < r1; ic += MC) {
-            const int mc = static_cast<int>(std::min<long>(MC, r1 - ic));
-            pack_a(a, ic, pc, mc, kc, ap);
-            for (int jr = 0; jr < nc; jr += NR) {
-              const int nr = std::min(NR, nc - jr);
-              for (int ir = 0; ir < mc; ir += MR) {
-                const int mr = std::min(MR, mc - ir);
-                micro_kernel(kc, ap + static_cast<long>(ir) * kc, bp + static_cast<long>(jr) * kc, c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha);
-              }
-            }
-          }
-        }
+        if (ap) panel_rows(a, r0, r1, pc, kc, jc, nc, bp, ap, c, ldc, alpha);
         barrier.wait();  // the panel is overwritten next
       }
     }
