@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parallel } from '../../src/cli/parallel.ts';
 import type { LadderSpec, TrialRunner } from '../../src/experiment/engine.ts';
-import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
+import { DEFAULT_CONFIG, isImageData, validateConfig } from '../../src/data/config.ts';
 import { figureById } from '../../src/report/figures.ts';
 import { runSweep } from '../../src/report/sweep.ts';
 import { THEOREMS, theoremById } from '../../theorems/index.ts';
@@ -52,14 +52,19 @@ describe('parallel trials', () => {
     });
   }
 
-  it('every custom check names a spec a worker can rebuild (else its trials would silently run in turn)', () => {
+  it('every custom check names a spec a worker can rebuild, and the rebuilt spec measures the same trial', () => {
     // degree-rule is exact arithmetic: no trials to spread.
     for (const t of THEOREMS.filter((x) => x.check && x.id !== 'degree-rule')) {
       expect(t.ladder, t.id).toBeTypeOf('function');
       const config = validateConfig({ ...DEFAULT_CONFIG, ...t.pinned[0].config });
       const spec = t.ladder!(config);
-      expect(spec.remote, t.id).toBeDefined();
-      expect(ladderSpecOf(spec.remote!).quantities).toEqual(spec.quantities);
+      // Without a remote description its trials would silently run in turn.
+      const rebuilt = ladderSpecOf(spec.remote ?? { kind: 'none', args: null });
+      expect(rebuilt.remote, t.id).toEqual(spec.remote);
+      expect(rebuilt.quantities, t.id).toEqual(spec.quantities);
+      expect(rebuilt.describeTolerance, t.id).toBe(spec.describeTolerance);
+      // A trial of each at a small n (claims on images need the images, which tests never fetch).
+      if (!isImageData(config)) expect(withoutTimes(rebuilt.measure(60, 7)), t.id).toEqual(withoutTimes(spec.measure(60, 7)));
     }
   });
 
