@@ -170,26 +170,22 @@ export interface SrfSpectrum {
 export function spikeWeights(spec: SrfSpectrum, lambda: number, vh1: number, vh2: number): { fS: number; fS2: number; fDS2: number } {
   const { D, F } = spec;
   const p = D.length;
-  let fS = 0;
-  let fS2 = 0;
-  if (F) {
+  // ⟨w/S⟩ and ⟨w/S²⟩ for listed weights w.
+  const moments = (w: ArrayLike<number>): [number, number] => {
+    let s1 = 0;
+    let s2 = 0;
     for (let i = 0; i < p; i++) {
       const inv = 1 / (lambda + vh1 * D[i] + vh2);
-      fS += F[i] * inv;
-      fS2 += F[i] * inv * inv;
+      s1 += w[i] * inv;
+      s2 += w[i] * inv * inv;
     }
-    fS /= p;
-    fS2 /= p;
-  } else {
-    let dS = 0;
-    let dS2 = 0;
-    for (let i = 0; i < p; i++) {
-      const inv = 1 / (lambda + vh1 * D[i] + vh2);
-      dS += D[i] * inv;
-      dS2 += D[i] * inv * inv;
-    }
-    dS /= p;
-    dS2 /= p;
+    return [s1 / p, s2 / p];
+  };
+  let fS: number;
+  let fS2: number;
+  if (F) [fS, fS2] = moments(F);
+  else {
+    const [dS, dS2] = moments(D);
     const g = spec.pOverD * vh1 * dS;
     fS = (spec.pOverD * dS) / (1 - g);
     fS2 = (spec.pOverD * dS2) / (1 - g) ** 2;
