@@ -8,11 +8,12 @@ import {
   gaussianHermiteProjections,
   hermite,
   hermiteCoefficients,
+  hermiteCoefficientsAtScales,
   hermiteNoiseScale,
   hermiteSeries,
   normalisedCoefficients,
 } from '../../src/math/hermite/index.ts';
-import { activation } from '../../src/math/activations.ts';
+import { ANY_ACTIVATION_NAMES, activation, anyActivation } from '../../src/math/activations.ts';
 
 function factorial(j: number): number {
   let r = 1;
@@ -206,6 +207,24 @@ describe('Gauss–Hermite rules and one-pass projections (used by the exact gene
         expect(Math.abs(all[l] - one)).toBeLessThanOrEqual(1e-12 * Math.sqrt(factorial(l)));
       }
     }
+  });
+
+  it('coefficients at many scales at once equal one scale at a time (same rule, so to round-off)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ANY_ACTIVATION_NAMES), fc.array(fc.double({ min: 0.05, max: 4, noNaN: true }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 40 }), (name, scales, L) => {
+        const act = anyActivation(name);
+        const many = hermiteCoefficientsAtScales(act, Float64Array.from(scales), L);
+        expect(many.length).toBe(scales.length);
+        scales.forEach((b, i) => {
+          const one = hermiteCoefficients(act, b, L);
+          // The sums differ only in order: round-off of |h_l| ≲ √(l!)·max(1, b) (the bound above), E σ² to 1e-14.
+          for (let l = 0; l <= L; l++) expect(Math.abs(many[i].h[l] - one.h[l])).toBeLessThanOrEqual(1e-12 * Math.sqrt(factorial(l)) * Math.max(1, b));
+          expect(Math.abs(many[i].secondMoment - one.secondMoment)).toBeLessThanOrEqual(1e-14 * Math.max(1, one.secondMoment));
+        });
+      }),
+      { numRuns: 60 },
+    );
+    expect(() => hermiteCoefficientsAtScales(anyActivation('tanh'), Float64Array.of(1, 0), 3)).toThrow(/scale/);
   });
 });
 

@@ -127,7 +127,7 @@ export function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: F
     if (maxRho ** (L + 1) > 1e-8) return null;
   }
   const fact = factorialTable(L);
-  const coef = Array.from({ length: k }, (_, i) => law.coefficients(s[i], L));
+  const coef = law.coefficients(s, L);
   const gl = r && targetCoefficients ? targetCoefficients(L) : null;
   let cross = 0;
   for (let i = 0; i < k; i++) {
@@ -143,10 +143,13 @@ export function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: F
     } else e = eyc * a[0];
     cross += w[i] * e;
   }
+  // Pair kernels by Horner's rule in ρ, the 1/l! folded into one side (k²/2 pairs: the hot loop).
+  const scaled = law.pair ? [] : coef.map(({ a }) => a.map((v, l) => v / fact[l]));
   let quad = 0;
   for (let i = 0; i < k; i++) {
     quad += w[i] * w[i] * coef[i].diagonal;
     const ai = coef[i].a;
+    const top = ai.length - 1;
     let row = 0;
     for (let j = i + 1; j < k; j++) {
       const c = G.data[i * k + j];
@@ -154,13 +157,9 @@ export function componentError(law: FeatureLaw, w: Float64Array, G: Matrix, s: F
       if (law.pair) kij = law.pair(s[i], s[j], c);
       else {
         const rho = c / (s[i] * s[j]);
-        const aj = coef[j].a;
-        kij = 0;
-        let rl = 1;
-        for (let l = 0; l < ai.length; l++) {
-          kij += (ai[l] * aj[l] * rl) / fact[l];
-          rl *= rho;
-        }
+        const bj = scaled[j];
+        kij = ai[top] * bj[top];
+        for (let l = top - 1; l >= 0; l--) kij = kij * rho + ai[l] * bj[l];
       }
       row += w[j] * kij;
     }

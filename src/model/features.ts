@@ -7,7 +7,7 @@ import type { MixtureStructure } from '../data/mixture.ts';
 import type { SampleBlock } from '../data/sampler.ts';
 import type { Stream } from '../random/stream.ts';
 import type { Activation } from '../math/activations.ts';
-import { hermiteCoefficients } from '../math/hermite/index.ts';
+import { hermiteCoefficientsAtScales } from '../math/hermite/index.ts';
 import { applyActivation } from './network.ts';
 
 /** What a surrogate may look at once the first layer has taken its step. */
@@ -49,8 +49,8 @@ export interface FeatureMap {
  * of correlation ρ, E[φ(u)φ(v)] = Σ_l a_l(s_u)a_l(s_v)ρ^l/l! with a_l(s) = E[φ(sζ)He_l(ζ)].
  */
 export interface FeatureLaw {
-  /** a_l(s) for l ≤ L, and the diagonal E[φ(sζ)²] + noise variance. */
-  coefficients(s: number, L: number): { a: Float64Array; diagonal: number };
+  /** For each scale s (one per neuron): a_l(s) for l ≤ L, and the diagonal E[φ(sζ)²] + noise variance. */
+  coefficients(scales: Float64Array, L: number): { a: Float64Array; diagonal: number }[];
   /** The expansion ends at this degree (a polynomial feature), or null. */
   degree: number | null;
   /** E[φ(u)φ(v)] in closed form for centred Gaussians of standard deviations su, sv and covariance c, when known. */
@@ -80,10 +80,7 @@ function closedPairKernel(act: Activation): FeatureLaw['pair'] {
 /** The network's feature σ on a Gaussian preactivation. */
 export function activationLaw(act: Activation): FeatureLaw {
   return {
-    coefficients(s, L) {
-      const { h, secondMoment } = hermiteCoefficients(act, s, L);
-      return { a: h, diagonal: secondMoment };
-    },
+    coefficients: (scales, L) => hermiteCoefficientsAtScales(act, scales, L).map(({ h, secondMoment }) => ({ a: h, diagonal: secondMoment })),
     degree: act.name === 'linear' ? 1 : null,
     pair: closedPairKernel(act),
   };

@@ -76,13 +76,15 @@ export function hermiteFeatureMap(ctx: TrialContext, name: string, opts: Hermite
     // exact generalisation error needs no truncation.
     law: {
       degree: opts.degree,
-      coefficients(s, L) {
+      coefficients(scales, L) {
         // Products of degree ≤ 2D: the (D+1)-point Gauss–Hermite rule is exact.
         const { nodes, weights } = gaussHermiteRule(opts.degree + 1);
-        const values = nodes.map((z) => poly(s * z));
-        const expect = (f: (value: number, z: number) => number): number => values.reduce((acc, v, q) => acc + weights[q] * f(v, nodes[q]), 0);
-        const a = Float64Array.from({ length: Math.min(L, opts.degree) + 1 }, (_, l) => expect((v, z) => v * hermite(l, z)));
-        return { a, diagonal: expect((v) => v * v) + noiseScale * noiseScale };
+        return Array.from(scales, (s) => {
+          const values = nodes.map((z) => poly(s * z));
+          const expect = (f: (value: number, z: number) => number): number => values.reduce((acc, v, q) => acc + weights[q] * f(v, nodes[q]), 0);
+          const a = Float64Array.from({ length: Math.min(L, opts.degree) + 1 }, (_, l) => expect((v, z) => v * hermite(l, z)));
+          return { a, diagonal: expect((v) => v * v) + noiseScale * noiseScale };
+        });
       },
     },
     features(_block, pre: Matrix, noise) {

@@ -3,8 +3,10 @@
 // Index convention: the paper's l counts polynomial terms; the project names surrogates by
 // degree D = l − 1, so "hermite:3" keeps j = 0..3 and adds the noise h*_4 z.
 import type { Activation } from '../activations.ts';
+import { linalg } from '../../linalg/index.ts';
+import { fromData } from '../../linalg/matrix.ts';
 import { hermite } from './polynomials.ts';
-import { gaussianExpectation, gaussianHermiteProjections } from './quadrature.ts';
+import { gaussianExpectation, gaussianHermiteProjections, gaussianRule } from './quadrature.ts';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -86,4 +88,53 @@ export function factorialTable(L: number): Float64Array {
   f[0] = 1;
   for (let l = 1; l <= L; l++) f[l] = f[l - 1] * l;
   return f;
+}
+
+/**
+ * hermiteCoefficients at many scales at once (one per neuron, for the exact error's Mehler
+ * series): for an activation without kinks every scale shares one quadrature rule, so the table
+ * w_q·He_j(ζ_q) is built once and each scale costs one σ per node,
+ * instead of a density, a recurrence and a second pass per node; the projections of all scales are
+ * one matrix product (the backend's, so bit-identical at any thread count). The same rule as
+ * hermiteCoefficients: equal to round-off (a property test holds it).
+ */
+export function hermiteCoefficientsAtScales(act: Activation, scales: Float64Array, maxDegree: number): HermiteCoefficients[] {
+  if (act.kinks.length > 0 || act.name === 'relu' || act.name === 'linear' || scales.length < 2) {
+    return Array.from(scales, (b) => hermiteCoefficients(act, b, maxDegree));
+  }
+  for (const b of scales) if (!(b > 0 && Number.isFinite(b))) throw new RangeError(`Hermite scale b must be a positive number, got ${b}`);
+  if (!(Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= 64)) throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
+  const { nodes, weights } = gaussianRule();
+  const Q = nodes.length;
+  const J = maxDegree + 1;
+  const table = new Float64Array(Q * J);
+  for (let q = 0; q < Q; q++) {
+    const z = nodes[q];
+    let prev = 1;
+    let cur = z;
+    table[q * J] = weights[q];
+    if (J > 1) table[q * J + 1] = weights[q] * z;
+    for (let j = 1; j + 1 < J; j++) {
+      const next = z * cur - j * prev;
+      prev = cur;
+      cur = next;
+      table[q * J + j + 1] = weights[q] * cur;
+    }
+  }
+  // σ at every (scale, node), then all projections as one product (k × Q)·(Q × J).
+  const k = scales.length;
+  const values = new Float64Array(k * Q);
+  const second = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const b = scales[i];
+    let m2 = 0;
+    for (let q = 0; q < Q; q++) {
+      const f = act.f(b * nodes[q]);
+      values[i * Q + q] = f;
+      m2 += weights[q] * f * f;
+    }
+    second[i] = m2;
+  }
+  const H = linalg().mulAB(fromData(k, Q, values), fromData(Q, J, table)).data;
+  return Array.from(second, (secondMoment, i) => ({ h: H.slice(i * J, (i + 1) * J), secondMoment }));
 }
