@@ -8,7 +8,7 @@
 // On each trial's draws it fits the network and the sRF model (src/surrogates/srf.ts) in variants:
 // the mapping's (c, r), the model without its spike (r = 0) and with a wrong bulk rescaling.
 import { type ExperimentConfig, sizesOf, type TargetActivation } from '../data/config.ts';
-import { linalg } from '../linalg/index.ts';
+import { gaussianKernel, linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 import { type ActivationName, anyActivation, type Activation } from '../math/activations.ts';
 import { activationLaw } from '../model/features.ts';
@@ -144,7 +144,8 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
   const n = Math.round(s.alpha * d);
   const nTest = s.testSize ?? 4 * d;
   if (nTest === 0 && !s.exact) throw new RangeError('a trial needs a test set or exact scoring');
-  const root = rootStream(seed).child('cui');
+  // The backend's Gaussian kernel, as a trial of the mixture draws (src/experiment/stages.ts).
+  const root = rootStream(seed, gaussianKernel()).child('cui');
   // W₀: Gaussian rows normalised to the unit sphere.
   const W0 = gaussianMatrix(p, d, root.child('W0'));
   for (let i = 0; i < p; i++) {
