@@ -9,6 +9,7 @@ import type { LadderSpec, TrialRunner } from '../../src/experiment/engine.ts';
 import { DEFAULT_CONFIG, isImageData, validateConfig } from '../../src/data/config.ts';
 import { figureById } from '../../src/report/figures.ts';
 import { runSweep } from '../../src/report/sweep.ts';
+import { srfAlphaFigure } from '../../src/report/srf-figure.ts';
 import { THEOREMS, theoremById } from '../../theorems/index.ts';
 import { ladderSpecOf } from '../../theorems/remote.ts';
 import { runCheck } from '../../theorems/run.ts';
@@ -83,5 +84,13 @@ describe('parallel trials', () => {
     const tasks = Array.from({ length: 5 }, (_, i) => ({ config, seed: 10 + i, surrogates: 'hermite:auto,cget', degreeCap: null }));
     const here = parallel(1).trials(tasks);
     expect(withoutTimes(workers.trials(tasks))).toEqual(withoutTimes(here));
+  });
+
+  it('Cui et al.’s learning-curve figure gives the same numbers on 2 workers', () => {
+    let landed = 0;
+    const one = srfAlphaFigure(30, 2, 5, 'test');
+    const two = srfAlphaFigure(30, 2, 5, 'test', () => landed++, workers.cuiTrials);
+    expect(two).toEqual(one);
+    expect(landed).toBe(2 * one.points.length);
   });
 });

@@ -3,14 +3,14 @@
 // `onestep render DIR`: re-make SVG and Markdown from the JSON files alone.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DEFAULT_CONFIG, isImageData, sizesOf, trialBytes } from '../data/config.ts';
+import { ConfigError, DEFAULT_CONFIG, isImageData, sizesOf, trialBytes, validateConfig } from '../data/config.ts';
 import { FIGURES, figureById } from '../report/figures.ts';
 import { figureProblem, writeFigureFiles } from '../report/render.ts';
 import { type Report, reportProblem } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
-import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure } from '../report/srf-figure.ts';
+import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure, srfFigureSpec } from '../report/srf-figure.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 import { prepareImages } from './images.ts';
@@ -102,7 +102,7 @@ export async function figureCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `onestep figure srf-alpha`: Cui et al.'s protocol, a sweep of its own (no checkpoint: ~1 minute at d = 300). */
+/** `onestep figure srf-alpha`: Cui et al.'s protocol, a sweep of its own on --jobs workers (no checkpoint: ~1 minute at d = 300 on one). */
 async function srfFigureCommand(flags: ReturnType<typeof parseFlags>['flags'], extra: string[]): Promise<number> {
   refusePositionals(extra, 'figure');
   if (flags.resume) throw new UsageError(`--resume is not allowed for ${SRF_FIGURE_ID} (it has no checkpoint; it takes about a minute at d = 300)`);
@@ -111,7 +111,17 @@ async function srfFigureCommand(flags: ReturnType<typeof parseFlags>['flags'], e
   const seed = numberFlag(flags, 'seed', 1, { min: 0, max: 2 ** 52, integer: true });
   const outDir = ensureOutputDir('--out', flags.out === undefined ? 'out/figures' : String(flags.out), ['json', 'svg', 'md'].map((e) => `${SRF_FIGURE_ID}.${e}`));
   const command = `onestep figure ${SRF_FIGURE_ID} --n ${d} --trials ${trials} --seed ${seed} --out ${outDir}`;
-  const fig = srfAlphaFigure(d, trials, seed, command, (done, total) => progress(`[${done}/${total} points]`, done === total));
+  // Memory bounds the workers as for a mixture trial of the same sizes at the largest α (the
+  // protocol holds the same arrays: inputs, step samples, features, test set).
+  const alpha = Math.max(...SRF_FIGURE_ALPHAS);
+  const largest = validateConfig({ ...DEFAULT_CONFIG, ...srfFigureSpec(d).panels[0].config, mRatio: alpha, n: d });
+  const workers = parallel(jobsFlag(flags, largest));
+  let fig: FigureResult;
+  try {
+    fig = srfAlphaFigure(d, trials, seed, command, (done, total) => progress(`[${done}/${total} trials]`, done === total), workers.cuiTrials);
+  } finally {
+    workers.close();
+  }
   writeFileSync(join(outDir, `${SRF_FIGURE_ID}.json`), `${JSON.stringify(fig, null, 2)}\n`);
   await writeFigureFiles(fig, outDir);
   process.stdout.write(`wrote ${join(outDir, `${SRF_FIGURE_ID}.json`)}, .svg and .md (${fig.points.length} points)\n`);

@@ -6,6 +6,7 @@
 // whatever N is.
 import { availableParallelism } from 'node:os';
 import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, trialBytes } from '../data/config.ts';
+import { cuiTrial, type CuiTrialBatch, type CuiTrialTask, localCuiTrials } from '../experiment/cui-protocol.ts';
 import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
 import { localTrials, runTrialTask, type TrialBatch, type TrialTask } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
@@ -15,6 +16,7 @@ import { numberFlag } from './args.ts';
 
 export interface Parallel extends TrialRunner {
   trials: TrialBatch;
+  cuiTrials: CuiTrialBatch;
   close(): void;
 }
 
@@ -38,7 +40,7 @@ export function jobsFlag(flags: ParsedFlags, config?: ExperimentConfig): number 
 export function parallel(jobs: number): Parallel {
   if (jobs <= 1) {
     const measure = <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => seeds.map((seed) => spec.measure(n, seed));
-    return { jobs: 1, measure, trials: localTrials, close: () => undefined };
+    return { jobs: 1, measure, trials: localTrials, cuiTrials: localCuiTrials, close: () => undefined };
   }
   // Kernel threads are per process: every worker thread shares the setting made here.
   const before = nativeThreads();
@@ -63,6 +65,15 @@ export function parallel(jobs: number): Parallel {
         tasks.map((args) => ({ kind: 'trial', args })),
         onResult,
         (t) => runTrialTask(t.args as TrialTask),
+      ),
+    cuiTrials: (tasks, onResult) =>
+      get().map(
+        tasks.map((args) => ({ kind: 'cui-trial', args })),
+        onResult,
+        (t) => {
+          const c = t.args as CuiTrialTask;
+          return cuiTrial(c.setting, c.seed, c.variants);
+        },
       ),
     close: () => {
       pool?.close();

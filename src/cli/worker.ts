@@ -1,7 +1,8 @@
 // What a worker thread of the pool (src/parallel/pool.ts) runs: one task, as data in and data
-// out. 'trial': one trial of `onestep trial` or of a figure's sweep; 'claim-trial': one trial of a
-// claim's ladder, whose spec is rebuilt here once per claim from its `remote` description.
+// out. 'trial': one trial of `onestep trial` or of a figure's sweep; 'cui-trial': one trial of Cui
+// et al.'s protocol (the srf-alpha figure); 'claim-trial': one trial of a claim's ladder, whose spec is rebuilt here once per claim from its `remote` description.
 import type { LadderSpec, RemoteSpec } from '../experiment/engine.ts';
+import { cuiTrial, type CuiTrialTask } from '../experiment/cui-protocol.ts';
 import { runTrialTask, type TrialTask } from '../experiment/trial-task.ts';
 
 export interface ClaimTrialTask {
@@ -14,6 +15,10 @@ const specs = new Map<string, LadderSpec<unknown>>();
 
 export async function runTask(kind: string, args: unknown): Promise<unknown> {
   if (kind === 'trial') return runTrialTask(args as TrialTask);
+  if (kind === 'cui-trial') {
+    const t = args as CuiTrialTask;
+    return cuiTrial(t.setting, t.seed, t.variants);
+  }
   if (kind === 'claim-trial') {
     const { spec, n, seed } = args as ClaimTrialTask;
     const key = JSON.stringify(spec);

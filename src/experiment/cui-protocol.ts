@@ -233,13 +233,33 @@ export interface CuiSimulation {
   perTrial: CuiTrial[];
 }
 
+/** One trial of the protocol as data, for a worker thread (src/parallel/pool.ts, src/cli/worker.ts). */
+export interface CuiTrialTask {
+  setting: CuiSetting;
+  seed: number;
+  variants: readonly string[];
+}
+
+/** Runs tasks and returns their results in order; `onResult` hears of each as it lands. */
+export type CuiTrialBatch = (tasks: readonly CuiTrialTask[], onResult?: (index: number, result: CuiTrial) => void) => CuiTrial[];
+
+/** The tasks in turn, in this thread. */
+export const localCuiTrials: CuiTrialBatch = (tasks, onResult) =>
+  tasks.map((t, i) => {
+    const r = cuiTrial(t.setting, t.seed, t.variants);
+    onResult?.(i, r);
+    return r;
+  });
+
 /** `trials` independent trials from `seed` on, summarised with standard errors. */
 export function simulateCui(s: CuiSetting, trials: number, seed: number, variants: readonly string[] = Object.keys(SRF_VARIANTS), onProgress?: (message: string) => void): CuiSimulation {
-  const perTrial: CuiTrial[] = [];
-  for (let t = 0; t < trials; t++) {
-    onProgress?.(`trial ${t + 1}/${trials}`);
-    perTrial.push(cuiTrial(s, seed + t, variants));
-  }
+  const tasks = Array.from({ length: trials }, (_, t) => ({ setting: s, seed: seed + t, variants }));
+  return summariseCui(s, localCuiTrials(tasks, (i) => onProgress?.(`trial ${i + 1}/${trials}`)), seed);
+}
+
+/** The summary of trials run from `seed` on (seed, seed + 1, …). */
+export function summariseCui(s: CuiSetting, perTrial: CuiTrial[], seed: number): CuiSimulation {
+  const trials = perTrial.length;
   const names = Object.keys(perTrial[0].errors);
   const errors = Object.fromEntries(names.map((k) => [k, estimate(perTrial.map((r) => r.errors[k]))]));
   const gapsToNetwork = Object.fromEntries(names.filter((k) => k !== 'nn').map((k) => [k, estimate(perTrial.map((r) => r.errors[k] - r.errors.nn))]));

@@ -3,7 +3,7 @@
 // fixed point (lines). One panel where the model holds (tanh) and one where it fails (ReLU,
 // docs/findings.md §13). The result is an ordinary figure JSON, so `onestep render` re-makes it.
 // The errors are their test MSE (no ½), in the figure's 'gen' column.
-import { configOfCui, simulateCui } from '../experiment/cui-protocol.ts';
+import { configOfCui, type CuiTrialBatch, localCuiTrials, summariseCui } from '../experiment/cui-protocol.ts';
 import { estimate, type Estimate } from '../experiment/stats.ts';
 import { anyActivation } from '../math/activations.ts';
 import { gaussianExpectation } from '../math/hermite/index.ts';
@@ -39,38 +39,40 @@ export function srfFigureSpec(d: number): FigureSpec {
 
 const exact = (v: number): Estimate => ({ mean: v, se: 0 });
 
-/** Run the sweep: `trials` seeds per point from `seed`, the fixed point with the limit spectrum. */
-export function srfAlphaFigure(d: number, trials: number, seed: number, command: string, onProgress?: (done: number, total: number) => void): FigureResult {
-  const points: PointSummary[] = [];
-  const total = PANELS.length * SRF_FIGURE_ALPHAS.length;
-  for (const panel of PANELS) {
+/**
+ * Run the sweep: `trials` seeds per point from `seed`, the fixed point with the limit spectrum.
+ * Every trial of every point is one batch (`runTrials`: in turn, or on workers with the same
+ * results); `onProgress` counts trials.
+ */
+export function srfAlphaFigure(d: number, trials: number, seed: number, command: string, onProgress?: (done: number, total: number) => void, runTrials: CuiTrialBatch = localCuiTrials): FigureResult {
+  const settings = PANELS.flatMap((panel) => SRF_FIGURE_ALPHAS.map((alpha) => ({ panel, s: { ...panel.setting, lambda: LAMBDA, alpha, d } })));
+  const tasks = settings.flatMap(({ s }) => Array.from({ length: trials }, (_, t) => ({ setting: s, seed: seed + t, variants: ['srf'] })));
+  let done = 0;
+  const results = runTrials(tasks, () => onProgress?.(++done, tasks.length));
+  const points: PointSummary[] = settings.map(({ panel, s }, i) => {
     const target = anyActivation(panel.setting.target);
     const mean = gaussianExpectation((z) => target.f(z), target.kinks);
     const halfVar = 0.5 * (gaussianExpectation((z) => target.f(z) ** 2, target.kinks) - mean * mean);
-    for (const alpha of SRF_FIGURE_ALPHAS) {
-      const s = { ...panel.setting, lambda: LAMBDA, alpha, d };
-      const sim = simulateCui(s, trials, seed, ['srf']);
-      const theory = srfOracle({ ...s, spectrum: 'limit' });
-      if (!theory.converged) throw new Error(`sRF fixed point stopped with status '${theory.status}' at α = ${alpha}`);
-      const nnErr = sim.errors.nn;
-      const modelGap = estimate(sim.perTrial.map((t) => (t.errors.srf - t.errors.nn) / t.errors.nn));
-      const theoryGap = estimate(sim.perTrial.map((t) => (theory.error - t.errors.nn) / t.errors.nn));
-      points.push({
-        key: `${panel.name}|${alpha}`,
-        panel: panel.name,
-        x: alpha,
-        y: null,
-        // Per-trial errors stay in the summaries' spread; the figure JSON keeps the summaries.
-        trials: [],
-        nn: { train: nnErr, gen: nnErr },
-        surrogates: {
-          'sRF model': { train: sim.errors.srf, gen: sim.errors.srf, relGap: modelGap, relGapTrain: modelGap },
-          'sRF theory': { train: exact(theory.error), gen: exact(theory.error), relGap: theoryGap, relGapTrain: theoryGap },
-        },
-        halfVarY: exact(halfVar),
-      });
-      onProgress?.(points.length, total);
-    }
-  }
+    const sim = summariseCui(s, results.slice(i * trials, (i + 1) * trials), seed);
+    const theory = srfOracle({ ...s, spectrum: 'limit' });
+    if (!theory.converged) throw new Error(`sRF fixed point stopped with status '${theory.status}' at α = ${s.alpha}`);
+    const nnErr = sim.errors.nn;
+    const modelGap = estimate(sim.perTrial.map((t) => (t.errors.srf - t.errors.nn) / t.errors.nn));
+    const theoryGap = estimate(sim.perTrial.map((t) => (theory.error - t.errors.nn) / t.errors.nn));
+    return {
+      key: `${panel.name}|${s.alpha}`,
+      panel: panel.name,
+      x: s.alpha,
+      y: null,
+      // Per-trial errors stay in the summaries' spread; the figure JSON keeps the summaries.
+      trials: [],
+      nn: { train: nnErr, gen: nnErr },
+      surrogates: {
+        'sRF model': { train: sim.errors.srf, gen: sim.errors.srf, relGap: modelGap, relGapTrain: modelGap },
+        'sRF theory': { train: exact(theory.error), gen: exact(theory.error), relGap: theoryGap, relGapTrain: theoryGap },
+      },
+      halfVarY: exact(halfVar),
+    };
+  });
   return { schema: 'onestep.figure/1', id: SRF_FIGURE_ID, title: SRF_FIGURE_TITLE, spec: srfFigureSpec(d), n: d, trialsPerPoint: trials, seed, command, points };
 }
