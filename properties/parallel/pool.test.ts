@@ -49,6 +49,14 @@ describe('worker pool', () => {
     expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 10 } }])).toThrow(/closed/);
   });
 
+  it('a worker whose thread ends mid-task fails the call within seconds instead of hanging it', () => {
+    const p = createPool(2, new URL('./echo-worker.ts', import.meta.url));
+    const t0 = Date.now();
+    expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 10 } }, { kind: 'exit', args: null }, { kind: 'square', args: { x: 2, spin: 10 } }])).toThrow(/worker thread ended/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 10 } }])).toThrow(/closed/);
+  });
+
   it('a module that cannot load fails each task with the loader’s message', () => {
     const p = createPool(1, new URL('./no-such-worker.ts', import.meta.url));
     expect(() => p.map([{ kind: 'square', args: { x: 1, spin: 1 } }])).toThrow(/no-such-worker|Cannot find/);

@@ -4,8 +4,11 @@
 // workers compute, and collects each result with receiveMessageOnPort. A task is data (a kind and
 // its arguments, structured-clonable); the worker module named at creation turns it into a
 // result (`runTask(kind, args)`). Because a result is a function of its task alone, the results
-// are the same whatever the number of workers.
-import { readFileSync } from 'node:fs';
+// are the same whatever the number of workers. A worker that ends mid-task (out of memory, an
+// exit) cannot say so while the caller blocks, so the caller wakes every second and looks for
+// each busy worker's OS thread (Linux: /proc/self/task/<tid>); gone, the call fails instead of
+// waiting for ever.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +35,9 @@ export interface TaskPool {
 /** Tasks queued per worker: the next one is already there when it finishes the current. */
 const DEPTH = 2;
 
+/** How long the caller blocks before it checks that the busy workers still exist. */
+const LIVENESS_MS = 1000;
+
 /** The default number of workers: the cores this process may use (ONESTEP_JOBS overrides). */
 export function defaultJobs(): number {
   const env = process.env.ONESTEP_JOBS;
@@ -51,9 +57,12 @@ export function jobsEnvError(): string | null {
 // ES module given as a data: URL, so that no flag of the parent's (--input-type, a loader) can
 // make it unreadable: a worker that cannot start would leave the caller waiting for ever.
 const BOOTSTRAP = `
+import { readlinkSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-const { port, counter, moduleUrl, tsxUrl } = workerData;
+const { port, counter, moduleUrl, tsxUrl, tids, index } = workerData;
 const flag = new Int32Array(counter);
+// This thread's OS id ("pid/task/tid"), for the caller's liveness check; 0 where there is no /proc.
+try { new Int32Array(tids)[index] = Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0; } catch {}
 const ready = (async () => {
   if (tsxUrl) (await import(tsxUrl)).register();
   return await import(moduleUrl);
@@ -89,15 +98,17 @@ function tsxApiUrl(): string {
 export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
   const counter = new SharedArrayBuffer(4);
   const flag = new Int32Array(counter);
+  const tidBuffer = new SharedArrayBuffer(4 * Math.max(1, workerCount));
+  const tids = new Int32Array(tidBuffer);
   const tsxUrl = moduleUrl.pathname.endsWith('.ts') ? tsxApiUrl() : null;
-  const workers: { worker: Worker; port: MessagePort; queued: number }[] = [];
+  const workers: { worker: Worker; port: MessagePort; queued: number; index: number }[] = [];
   for (let w = 0; w < workerCount; w++) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(BOOTSTRAP_URL, { workerData: { port: port2, counter, moduleUrl: moduleUrl.href, tsxUrl }, transferList: [port2] });
+    const worker = new Worker(BOOTSTRAP_URL, { workerData: { port: port2, counter, moduleUrl: moduleUrl.href, tsxUrl, tids: tidBuffer, index: w }, transferList: [port2] });
     worker.unref();
     // An error outside a task (a crash while loading) surfaces as that task's error message.
     worker.on('error', () => undefined);
-    workers.push({ worker, port: port1, queued: 0 });
+    workers.push({ worker, port: port1, queued: 0, index: w });
   }
   let closed = false;
   let nextId = 0;
@@ -110,6 +121,7 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
       const ids = new Map<number, number>();
       let next = 0;
       let done = 0;
+      let lost: (typeof workers)[number] | undefined;
       const land = (index: number, result: R): void => {
         results[index] = result;
         done++;
@@ -144,6 +156,12 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
             land(index, m.result as R);
           }
         }
+        // A worker whose thread has ended, with tasks still unanswered once its port is drained.
+        if (lost && lost.queued > 0) {
+          this.close();
+          throw new Error('a worker thread ended in the middle of a task (out of memory, or it exited): run with fewer --jobs or a smaller n');
+        }
+        lost = undefined;
         fill();
         if (got) continue;
         // Every worker has its next task queued: the caller takes one itself, or waits until
@@ -159,7 +177,9 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
             throw e;
           }
           land(index, result);
-        } else if (done < tasks.length) Atomics.wait(flag, 0, seen);
+        } else if (done < tasks.length && Atomics.wait(flag, 0, seen, LIVENESS_MS) === 'timed-out') {
+          lost = workers.find((w) => w.queued > 0 && tids[w.index] > 0 && !existsSync(`/proc/self/task/${tids[w.index]}`));
+        }
       }
       return results;
     },
