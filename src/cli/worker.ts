@@ -2,7 +2,7 @@
 // out. 'trial': one trial of `onestep trial` or of a figure's sweep; 'cui-trial': one trial of Cui
 // et al.'s protocol (the srf-alpha figure); 'claim-trial': one trial of a claim's ladder, whose spec is rebuilt here once per claim from its `remote` description.
 import type { LadderSpec, RemoteSpec } from '../experiment/engine.ts';
-import { cuiTrial, type CuiTrialTask } from '../experiment/cui-protocol.ts';
+import type { CuiTrialTask } from '../experiment/cui-protocol.ts';
 import { runTrialTask, type TrialTask } from '../experiment/trial-task.ts';
 
 export interface ClaimTrialTask {
@@ -16,6 +16,8 @@ const specs = new Map<string, LadderSpec<unknown>>();
 export async function runTask(kind: string, args: unknown): Promise<unknown> {
   if (kind === 'trial') return runTrialTask(args as TrialTask);
   if (kind === 'cui-trial') {
+    // Loaded on the first such task: a sweep's or a check's workers start without it.
+    const { cuiTrial } = await import('../experiment/cui-protocol.ts');
     const t = args as CuiTrialTask;
     return cuiTrial(t.setting, t.seed, t.variants);
   }
