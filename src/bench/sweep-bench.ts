@@ -1,6 +1,9 @@
 // Bench section: the wall time of a sweep of independent trials on 1 worker (in this thread) and
 // on N worker threads (src/cli/parallel.ts), start-up of the workers included, and whether the
-// two gave the same numbers (they must: a trial depends on its seed alone).
+// two gave the same numbers (they must: a trial depends on its seed alone). Each trial times itself,
+// so the N-worker line also says where the time beyond 1/N went: trials that ran slower side by
+// side (cores no longer free for the kernels' second thread and V8's background collector,
+// shared caches) or the start-up of the workers and the last trial's wait.
 import { DEFAULT_CONFIG, validateConfig } from '../data/config.ts';
 import { parallel } from '../cli/parallel.ts';
 
@@ -19,6 +22,7 @@ export function sweepSection(n: number, trials: number, jobsList: readonly numbe
   const out: SweepTiming[] = [];
   let reference: string | null = null;
   let base = NaN;
+  let perTrialBase = NaN;
   for (const jobs of jobsList) {
     const workers = parallel(jobs);
     const t0 = performance.now();
@@ -26,10 +30,12 @@ export function sweepSection(n: number, trials: number, jobsList: readonly numbe
     const seconds = (performance.now() - t0) / 1000;
     workers.close();
     const numbers = JSON.stringify(results.map((r) => [r.nn, r.surrogates]));
+    const perTrial = results.reduce((a, r) => a + r.seconds, 0) / trials;
     reference ??= numbers;
-    if (jobs === jobsList[0]) base = seconds;
+    if (jobs === jobsList[0]) [base, perTrialBase] = [seconds, perTrial];
     const row = { n, trials, jobs, seconds, speedup: base / seconds, identical: numbers === reference };
-    log(`sweep ${trials} trials n=${n}: --jobs ${String(jobs).padEnd(3)} ${seconds.toFixed(2).padStart(7)} s  (${(seconds / base).toFixed(2)}× the time of --jobs ${jobsList[0]}; ${row.identical ? 'same numbers' : 'DIFFERENT numbers'})`);
+    const where = jobs === jobsList[0] ? '' : `; a trial took ${(perTrial * 1000).toFixed(0)} ms against ${(perTrialBase * 1000).toFixed(0)} ms, and start-up and the last trial ${(seconds - (perTrial * trials) / jobs).toFixed(2)} s`;
+    log(`sweep ${trials} trials n=${n}: --jobs ${String(jobs).padEnd(3)} ${seconds.toFixed(2).padStart(7)} s  (${(seconds / base).toFixed(2)}× the time of --jobs ${jobsList[0]}; ${row.identical ? 'same numbers' : 'DIFFERENT numbers'}${where})`);
     out.push(row);
   }
   return out;
