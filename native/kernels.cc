@@ -512,6 +512,71 @@ void fill_gaussian_pairs(uint32_t* state, double* out, long pairs, double scale)
   for (int j = 0; j < 4; j++) state[j] = g.s[j];
 }
 
+// ---- Per-entry passes, bit for bit the JavaScript they replace (src/model/network.ts,
+// src/math/hermite/polynomials.ts): the same operations in the same order, and no contraction of
+// a product and a sum into one fused multiply-add (which JavaScript never does). ----
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+
+// out[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0, as the JavaScript does); no branch to mispredict.
+void relu(const double* x, double* out, long n) {
+  long i = 0;
+  const v8d zero{};
+  for (; i + 8 <= n; i += 8) {
+    v8d v;
+    std::memcpy(&v, x + i, sizeof v);
+    const v8d r = v > zero ? v : zero;
+    std::memcpy(out + i, &r, sizeof r);
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.0 ? x[i] : 0.0;
+}
+
+// out[i] += Σ_j c_j p_j(scale·x[i]) by p_{j+1} = (x p_j − √j p_{j−1})·(1/√(j+1)), with the
+// caller's tables sq[j] = √j and isn[j] = 1/√(j+1); eight entries per vector (v8d), each lane
+// the scalar recurrence below.
+void hermite_series_add(const double* c, long deg, const double* sq, const double* isn, const double* x, double scale, double* out, long n) {
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v8d xs, o;
+    std::memcpy(&xs, x + i, sizeof xs);
+    std::memcpy(&o, out + i, sizeof o);
+    xs = xs * scale;
+    v8d sum = v8d{} + c[0];
+    if (deg >= 1) {
+      v8d prev = v8d{} + 1.0;
+      v8d cur = xs;
+      sum += c[1] * cur;
+      for (long d = 1; d < deg; d++) {
+        const v8d next = (xs * cur - sq[d] * prev) * isn[d];
+        prev = cur;
+        cur = next;
+        sum += c[d + 1] * next;
+      }
+    }
+    o += sum;
+    std::memcpy(out + i, &o, sizeof o);
+  }
+  for (; i < n; i++) {
+    const double xi = x[i] * scale;
+    double sum = c[0];
+    if (deg >= 1) {
+      double prev = 1.0, cur = xi;
+      sum += c[1] * cur;
+      for (long d = 1; d < deg; d++) {
+        const double next = (xi * cur - sq[d] * prev) * isn[d];
+        prev = cur;
+        cur = next;
+        sum += c[d + 1] * next;
+      }
+    }
+    out[i] += sum;
+  }
+}
+#pragma GCC pop_options
+
 // ---- Node-API glue: argument checks are the JavaScript wrapper's job; here only types. ----
 
 napi_value throw_type(napi_env env, const char* msg) {
@@ -644,6 +709,35 @@ napi_value js_gaussian_pairs(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// relu(x: Float64Array, out: Float64Array): same lengths.
+napi_value js_relu(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *x, *out;
+  size_t nx, no;
+  if (argc != 2 || !get_f64(env, argv[0], &x, &nx) || !get_f64(env, argv[1], &out, &no) || nx != no) {
+    return throw_type(env, "relu(x: Float64Array, out: Float64Array) of the same length");
+  }
+  relu(x, out, static_cast<long>(nx));
+  return nullptr;
+}
+
+// hermiteSeriesAdd(c, sqrtTable, invSqrtNextTable, x, scale, out): out += Σ_j c_j p_j(scale·x).
+napi_value js_hermite_series_add(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *c, *sq, *isn, *x, *out;
+  size_t nc, nsq, nisn, nx, no;
+  if (argc != 6 || !get_f64(env, argv[0], &c, &nc) || !get_f64(env, argv[1], &sq, &nsq) || !get_f64(env, argv[2], &isn, &nisn) || !get_f64(env, argv[3], &x, &nx) ||
+      !get_f64(env, argv[5], &out, &no) || nc == 0 || nx != no || nsq < nc || nisn < nc) {
+    return throw_type(env, "hermiteSeriesAdd(c, sqrt table, 1/sqrt table, x, scale, out): tables at least as long as c, x and out of one length");
+  }
+  hermite_series_add(c, static_cast<long>(nc) - 1, sq, isn, x, get_double(env, argv[4]), out, static_cast<long>(nx));
+  return nullptr;
+}
+
 napi_value js_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -697,6 +791,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"cholesky", nullptr, js_cholesky, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"choleskySolve", nullptr, js_cholesky_solve, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gaussianPairs", nullptr, js_gaussian_pairs, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"relu", nullptr, js_relu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"hermiteSeriesAdd", nullptr, js_hermite_series_add, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blocking", nullptr, js_blocking, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -16,6 +16,7 @@ import { nativeBackend } from '../../src/linalg/native.ts';
 import { referenceBackend } from '../../src/linalg/reference.ts';
 import { rootStream } from '../../src/random/stream.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
+import * as hermiteModule from '../../src/math/hermite/polynomials.ts';
 
 if (!nativeStatus.available) console.log(`native backend not tested: ${nativeStatus.reason}`);
 
@@ -167,5 +168,56 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     } finally {
       useBackend(previous);
     }
+  });
+});
+
+// The per-entry passes are not sums in another order: they must give the JavaScript's bits exactly
+// (signed zeros, NaN and infinities included), or a trial would change with the backend.
+describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd)('native per-entry passes are the JavaScript, bit for bit', () => {
+  const nat = nativeBackend!;
+  const special = fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e300, -1e300);
+  const entries = fc.array(fc.oneof(fc.double({ noNaN: false }), special), { minLength: 0, maxLength: 41 });
+  const same = (a: Float64Array, b: Float64Array): void => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i]), `entry ${i}: ${a[i]} vs ${b[i]}`).toBe(true);
+  };
+
+  it('ReLU: x > 0 ? x : 0', () => {
+    fc.assert(
+      fc.property(entries, (xs) => {
+        const x = Float64Array.from(xs);
+        const out = new Float64Array(x.length).fill(7);
+        nat.relu!(x, out);
+        same(out, x.map((v) => (v > 0 ? v : 0)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the Hermite series added into out (through the backend), at every degree the recurrence takes', () => {
+    const { hermiteSeries } = hermiteModule;
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 1, maxLength: 12 }),
+        entries,
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (cs, xs, scale, seed) => {
+          const c = Float64Array.from(cs);
+          const x = Float64Array.from(xs).map((v) => (Number.isFinite(v) ? v % 50 : v));
+          const start = rootStream(seed).gaussians(x.length);
+          const out = Float64Array.from(start);
+          const previous = linalg().name;
+          try {
+            useBackend(nat.name);
+            hermiteModule.hermiteSeriesAddInto(c, x, scale, out);
+          } finally {
+            useBackend(previous);
+          }
+          same(out, start.map((o, i) => o + hermiteSeries(c, scale * x[i])));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

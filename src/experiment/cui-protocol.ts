@@ -12,7 +12,7 @@ import { gaussianKernel, linalg } from '../linalg/index.ts';
 import { fromData, type Matrix } from '../linalg/matrix.ts';
 import { type ActivationName, anyActivation, type Activation } from '../math/activations.ts';
 import { activationLaw } from '../model/features.ts';
-import { applyActivation, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
+import { activate, gradientStep, stepFirstLayer, stepMultiplier } from '../model/network.ts';
 import { hermiteCoefficients } from '../math/hermite/index.ts';
 import { componentError } from './mixture-population.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
@@ -208,7 +208,7 @@ export function cuiTrial(s: CuiSetting, seed: number, variants: readonly string[
       exact[name] = e;
     }
   };
-  if (s.network !== false) score('nn', applyActivation(la.mulABt(X, W1), act.f), () => W1, (Xt) => applyActivation(la.mulABt(Xt, W1), act.f));
+  if (s.network !== false) score('nn', activate(la.mulABt(X, W1), act), () => W1, (Xt) => activate(la.mulABt(Xt, W1), act));
   const pre0 = la.mulABt(X, W0);
   for (const name of variants) {
     const params = SRF_VARIANTS[name](map);

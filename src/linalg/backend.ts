@@ -23,4 +23,11 @@ export interface LinalgBackend {
   choleskySolve(s: Matrix, b: Matrix): Matrix;
   /** Optional: a fast Gaussian fill that continues a stream exactly (see random/stream.ts). */
   readonly gaussianPairs?: GaussianPairsKernel;
+  /** Optional: out[i] = x[i] > 0 ? x[i] : 0, bit for bit the JavaScript (src/model/network.ts). */
+  readonly relu?: (x: Float64Array, out: Float64Array) => void;
+  /**
+   * Optional: out[i] += Σ_j c_j p_j(scale·x[i]) with the recurrence's tables √j and 1/√(j+1), bit
+   * for bit the JavaScript (src/math/hermite/polynomials.ts).
+   */
+  readonly hermiteSeriesAdd?: (c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array) => void;
 }

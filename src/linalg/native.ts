@@ -15,6 +15,8 @@ interface KernelAddon {
   cholesky(s: Float64Array, n: number): number;
   choleskySolve(l: Float64Array, n: number, b: Float64Array, q: number): void;
   gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number): void;
+  relu(x: Float64Array, out: Float64Array): void;
+  hermiteSeriesAdd(c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array): void;
   threads(set?: number): number;
   simd(): string;
   blocking(): GemmBlocking;
@@ -106,6 +108,11 @@ function makeBackend(k: KernelAddon): LinalgBackend {
       return { rows: b.rows, cols: b.cols, data: x };
     },
     gaussianPairs: (state, out, offset, pairs, scale) => k.gaussianPairs(state, out, offset, pairs, scale),
+    // An addon built before these passes existed lacks them: the JavaScript runs instead.
+    ...(typeof k.relu === 'function' ? { relu: (x: Float64Array, out: Float64Array) => k.relu(x, out) } : {}),
+    ...(typeof k.hermiteSeriesAdd === 'function'
+      ? { hermiteSeriesAdd: (c: Float64Array, sq: Float64Array, isn: Float64Array, x: Float64Array, scale: number, out: Float64Array) => k.hermiteSeriesAdd(c, sq, isn, x, scale, out) }
+      : {}),
   };
 }
 

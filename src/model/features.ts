@@ -8,7 +8,7 @@ import type { SampleBlock } from '../data/sampler.ts';
 import type { Stream } from '../random/stream.ts';
 import type { Activation } from '../math/activations.ts';
 import { hermiteCoefficientsAtScales } from '../math/hermite/index.ts';
-import { applyActivation } from './network.ts';
+import { activate } from './network.ts';
 
 /** What a surrogate may look at once the first layer has taken its step. */
 export interface TrialContext {
@@ -90,7 +90,7 @@ export function activationLaw(act: Activation): FeatureLaw {
 export function networkFeatureMap(act: Activation): FeatureMap {
   return {
     name: 'nn',
-    features: (_block, pre) => applyActivation(pre, act.f),
+    features: (_block, pre) => activate(pre, act),
     info: { act: act.name },
     law: activationLaw(act),
   };

@@ -28,6 +28,19 @@ export function preactivations(X: Matrix, F: Matrix): Matrix {
 }
 
 /** σ applied entry-wise into a new matrix. */
+/**
+ * σ on every preactivation, for the activation itself: ReLU through the backend's branch-free
+ * pass where it has one (the same bits; a JavaScript ReLU mispredicts half its branches on
+ * centred inputs), anything else entry by entry.
+ */
+export function activate(pre: Matrix, act: Activation): Matrix {
+  const relu = act.name === 'relu' ? linalg().relu : undefined;
+  if (!relu) return applyActivation(pre, act.f);
+  const out = zeros(pre.rows, pre.cols);
+  relu(pre.data, out.data);
+  return out;
+}
+
 export function applyActivation(pre: Matrix, f: (x: number) => number): Matrix {
   const out = zeros(pre.rows, pre.cols);
   const a = pre.data;

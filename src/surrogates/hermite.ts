@@ -1,6 +1,6 @@
 // The Hermite model of docs/model.md §4: σ̂_l(x) = Σ_{j<l} (h_j/j!) He_j(x/b) + h*_l z, with a fresh
 // z ~ N(0,1) for every (sample, neuron) entry. Named by degree D = l − 1.
-import { gaussHermiteRule, hermite, hermiteCoefficients, hermiteNoiseScale, hermiteSeries, normalisedCoefficients } from '../math/hermite/index.ts';
+import { gaussHermiteRule, hermite, hermiteCoefficients, hermiteNoiseScale, hermiteSeries, hermiteSeriesAddInto, normalisedCoefficients } from '../math/hermite/index.ts';
 import { type Matrix, zeros } from '../linalg/matrix.ts';
 import { ConfigError } from '../data/config.ts';
 import { applyDegreeCap, degreeRule } from '../math/hermite/index.ts';
@@ -92,7 +92,7 @@ export function hermiteFeatureMap(ctx: TrialContext, name: string, opts: Hermite
       const o = out.data;
       if (noiseScale > 0) noise.fillGaussian(o, 0, o.length, noiseScale);
       const p = pre.data;
-      for (let i = 0; i < p.length; i++) o[i] += hermiteSeries(coefficients, p[i] * invB);
+      hermiteSeriesAddInto(coefficients, p, invB, o);
       return out;
     },
   };

@@ -2,6 +2,7 @@
 // recurrence — never a monomial expansion, whose cancellation destroys degree-20 sums — and
 // series use the normalised polynomials p_j = He_j/√(j!), orthonormal under N(0,1), so that
 // coefficients stay O(1) instead of growing like j!.
+import { linalg } from '../../linalg/index.ts';
 
 /** He_j(x) by He_{j+1} = x He_j − j He_{j−1}. */
 export function hermite(j: number, x: number): number {
@@ -50,6 +51,18 @@ export function hermiteSeries(c: Float64Array, x: number): number {
     sum += c[i + 1] * cur;
   }
   return sum;
+}
+
+/**
+ * out[i] += Σ_j c_j p_j(scale·x[i]) for every entry: the Hermite model's hot loop, through the
+ * backend's pass where it has one (the same operations in the same order: the same bits).
+ */
+export function hermiteSeriesAddInto(c: Float64Array, x: Float64Array, scale: number, out: Float64Array): void {
+  if (c.length - 1 > MAX_DEGREE) throw new RangeError(`Hermite series of degree ${c.length - 1} exceeds ${MAX_DEGREE}`);
+  if (x.length !== out.length) throw new RangeError(`Hermite series of ${x.length} entries into ${out.length}`);
+  const native = linalg().hermiteSeriesAdd;
+  if (native) native(c, SQRT, INV_SQRT_NEXT, x, scale, out);
+  else for (let i = 0; i < x.length; i++) out[i] += hermiteSeries(c, scale * x[i]);
 }
 
 /** out[i] = Σ_j c_j p_j(scale·x[i]) for every entry: the Hermite model's hot loop. */
