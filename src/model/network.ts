@@ -27,7 +27,6 @@ export function preactivations(X: Matrix, F: Matrix): Matrix {
   return linalg().mulABt(X, F);
 }
 
-/** σ applied entry-wise into a new matrix. */
 /**
  * σ on every preactivation, for the activation itself: ReLU through the backend's branch-free
  * pass where it has one (the same bits; a JavaScript ReLU mispredicts half its branches on
@@ -41,6 +40,7 @@ export function activate(pre: Matrix, act: Activation): Matrix {
   return out;
 }
 
+/** σ applied entry-wise into a new matrix. */
 export function applyActivation(pre: Matrix, f: (x: number) => number): Matrix {
   const out = zeros(pre.rows, pre.cols);
   const a = pre.data;
