@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <unistd.h>
 #include <condition_variable>
 #include <mutex>
@@ -534,46 +535,46 @@ void relu(const double* x, double* out, long n) {
   for (; i < n; i++) out[i] = x[i] > 0.0 ? x[i] : 0.0;
 }
 
-// out[i] += Σ_j c_j p_j(scale·x[i]) by p_{j+1} = (x p_j − √j p_{j−1})·(1/√(j+1)), with the
-// caller's tables sq[j] = √j and isn[j] = 1/√(j+1); eight entries per vector (v8d), each lane
-// the scalar recurrence below.
+// c broadcast to every lane (not 0 + c, which would turn −0 into +0 where JavaScript keeps −0).
+template <typename T> inline T splat(double c) {
+  if constexpr (std::is_same_v<T, double>) {
+    return c;
+  } else {
+    T r;
+    for (int t = 0; t < 8; t++) r[t] = c;
+    return r;
+  }
+}
+
+// Σ_j c_j p_j(x) by p_{j+1} = (x p_j − √j p_{j−1})·(1/√(j+1)), with the caller's tables
+// sq[j] = √j and isn[j] = 1/√(j+1): for one entry (double) or eight (v8d, each lane the same).
+template <typename T> inline T hermite_sum(T x, const double* c, long deg, const double* sq, const double* isn) {
+  T sum = splat<T>(c[0]);
+  if (deg >= 1) {
+    T prev = splat<T>(1.0);
+    T cur = x;
+    sum += c[1] * cur;
+    for (long d = 1; d < deg; d++) {
+      const T next = (x * cur - sq[d] * prev) * isn[d];
+      prev = cur;
+      cur = next;
+      sum += c[d + 1] * next;
+    }
+  }
+  return sum;
+}
+
+// out[i] += Σ_j c_j p_j(scale·x[i]), eight entries per vector.
 void hermite_series_add(const double* c, long deg, const double* sq, const double* isn, const double* x, double scale, double* out, long n) {
   long i = 0;
   for (; i + 8 <= n; i += 8) {
     v8d xs, o;
     std::memcpy(&xs, x + i, sizeof xs);
     std::memcpy(&o, out + i, sizeof o);
-    xs = xs * scale;
-    v8d sum = v8d{} + c[0];
-    if (deg >= 1) {
-      v8d prev = v8d{} + 1.0;
-      v8d cur = xs;
-      sum += c[1] * cur;
-      for (long d = 1; d < deg; d++) {
-        const v8d next = (xs * cur - sq[d] * prev) * isn[d];
-        prev = cur;
-        cur = next;
-        sum += c[d + 1] * next;
-      }
-    }
-    o += sum;
+    o += hermite_sum<v8d>(xs * scale, c, deg, sq, isn);
     std::memcpy(out + i, &o, sizeof o);
   }
-  for (; i < n; i++) {
-    const double xi = x[i] * scale;
-    double sum = c[0];
-    if (deg >= 1) {
-      double prev = 1.0, cur = xi;
-      sum += c[1] * cur;
-      for (long d = 1; d < deg; d++) {
-        const double next = (xi * cur - sq[d] * prev) * isn[d];
-        prev = cur;
-        cur = next;
-        sum += c[d + 1] * next;
-      }
-    }
-    out[i] += sum;
-  }
+  for (; i < n; i++) out[i] += hermite_sum<double>(x[i] * scale, c, deg, sq, isn);
 }
 #pragma GCC pop_options
 

@@ -219,5 +219,15 @@ describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd)('nativ
       ),
       { numRuns: 200 },
     );
+    // Signed zeros: a zero constant term keeps its sign, as in JavaScript (−0 + −0 = −0).
+    const out = Float64Array.of(-0, -0, -0, -0, -0, -0, -0, -0, -0);
+    const previous = linalg().name;
+    try {
+      useBackend(nat.name);
+      hermiteModule.hermiteSeriesAddInto(Float64Array.of(-0), new Float64Array(9), 1, out);
+    } finally {
+      useBackend(previous);
+    }
+    same(out, new Float64Array(9).fill(-0));
   });
 });
