@@ -40,11 +40,17 @@ function reluCoefficients(b: number, maxDegree: number): HermiteCoefficients {
   return { h, secondMoment: (b * b) / 2 };
 }
 
-export function hermiteCoefficients(act: Activation, b: number, maxDegree: number): HermiteCoefficients {
+function checkScale(b: number): void {
   if (!(b > 0 && Number.isFinite(b))) throw new RangeError(`Hermite scale b must be a positive number, got ${b}`);
-  if (!(Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= 64)) {
-    throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
-  }
+}
+
+function checkDegree(maxDegree: number): void {
+  if (!(Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= 64)) throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
+}
+
+export function hermiteCoefficients(act: Activation, b: number, maxDegree: number): HermiteCoefficients {
+  checkScale(b);
+  checkDegree(maxDegree);
   if (act.name === 'relu') return reluCoefficients(b, maxDegree);
   if (act.name === 'linear') {
     const h = new Float64Array(maxDegree + 1);
@@ -102,8 +108,8 @@ export function hermiteCoefficientsAtScales(act: Activation, scales: Float64Arra
   if (act.kinks.length > 0 || act.name === 'relu' || act.name === 'linear' || scales.length < 2) {
     return Array.from(scales, (b) => hermiteCoefficients(act, b, maxDegree));
   }
-  for (const b of scales) if (!(b > 0 && Number.isFinite(b))) throw new RangeError(`Hermite scale b must be a positive number, got ${b}`);
-  if (!(Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= 64)) throw new RangeError(`Hermite degree must be an integer in [0, 64], got ${maxDegree}`);
+  scales.forEach(checkScale);
+  checkDegree(maxDegree);
   const { nodes, weights } = gaussianRule();
   const Q = nodes.length;
   const J = maxDegree + 1;
