@@ -9,7 +9,9 @@ import type { LadderSpec, TrialRunner } from '../../src/experiment/engine.ts';
 import { DEFAULT_CONFIG, isImageData, validateConfig } from '../../src/data/config.ts';
 import { figureById } from '../../src/report/figures.ts';
 import { runSweep } from '../../src/report/sweep.ts';
-import { srfAlphaFigure } from '../../src/report/srf-figure.ts';
+import { srfAlphaFigure, srfFigureLargestConfig } from '../../src/report/srf-figure.ts';
+import { runCuiTrialTask } from '../../src/experiment/cui-protocol.ts';
+import { sizesOf } from '../../src/data/config.ts';
 import { THEOREMS, theoremById } from '../../theorems/index.ts';
 import { ladderSpecOf } from '../../theorems/remote.ts';
 import { runCheck } from '../../theorems/run.ts';
@@ -89,8 +91,11 @@ describe('parallel trials', () => {
   it('Cui et al.’s learning-curve figure gives the same numbers on 2 workers', () => {
     let landed = 0;
     const one = srfAlphaFigure(30, 2, 5, 'test');
-    const two = srfAlphaFigure(30, 2, 5, 'test', () => landed++, workers.cuiTrials);
+    const two = srfAlphaFigure(30, 2, 5, 'test', () => landed++, (tasks, onResult) => workers.run('cui-trial', tasks, runCuiTrialTask, onResult));
     expect(two).toEqual(one);
     expect(landed).toBe(2 * one.points.length);
+    // Its memory bound is a trial of its own sizes: n = k = d, m = 3d (α up to 3), m̃ = 2d.
+    const largest = sizesOf(validateConfig({ ...DEFAULT_CONFIG, ...srfFigureLargestConfig(600) }));
+    expect([largest.n, largest.k, largest.m, largest.mStep]).toEqual([600, 600, 1800, 1200]);
   });
 });

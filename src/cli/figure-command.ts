@@ -10,7 +10,8 @@ import { type Report, reportProblem } from '../report/report.ts';
 import { REPORT_FILES, writeReportFiles } from '../report/report-render.ts';
 import { JOBS_FLAG, jobsFlag, parallel } from './parallel.ts';
 import { CheckpointError, type FigureResult, planPoints, runSweep } from '../report/sweep.ts';
-import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure, srfFigureSpec } from '../report/srf-figure.ts';
+import { SRF_FIGURE_ALPHAS, SRF_FIGURE_DEFAULT_D, SRF_FIGURE_ID, SRF_FIGURE_TITLE, srfAlphaFigure, srfFigureLargestConfig } from '../report/srf-figure.ts';
+import { type CuiTrialBatch, runCuiTrialTask } from '../experiment/cui-protocol.ts';
 import { ensureOutputDir, type FlagTable, helpText, numberFlag, parseFlags, progress, readJsonFile, refusePositionals } from './args.ts';
 import { UsageError } from './errors.ts';
 import { prepareImages } from './images.ts';
@@ -113,12 +114,11 @@ async function srfFigureCommand(flags: ReturnType<typeof parseFlags>['flags'], e
   const command = `onestep figure ${SRF_FIGURE_ID} --n ${d} --trials ${trials} --seed ${seed} --out ${outDir}`;
   // Memory bounds the workers as for a mixture trial of the same sizes at the largest α (the
   // protocol holds the same arrays: inputs, step samples, features, test set).
-  const alpha = Math.max(...SRF_FIGURE_ALPHAS);
-  const largest = validateConfig({ ...DEFAULT_CONFIG, ...srfFigureSpec(d).panels[0].config, mRatio: alpha, n: d });
-  const workers = parallel(jobsFlag(flags, largest));
+  const workers = parallel(jobsFlag(flags, validateConfig({ ...DEFAULT_CONFIG, ...srfFigureLargestConfig(d) })));
   let fig: FigureResult;
   try {
-    fig = srfAlphaFigure(d, trials, seed, command, (done, total) => progress(`[${done}/${total} trials]`, done === total), workers.cuiTrials);
+    const onWorkers: CuiTrialBatch = (tasks, onResult) => workers.run('cui-trial', tasks, runCuiTrialTask, onResult);
+    fig = srfAlphaFigure(d, trials, seed, command, (done, total) => progress(`[${done}/${total} trials]`, done === total), onWorkers);
   } finally {
     workers.close();
   }

@@ -6,7 +6,6 @@
 // whatever N is.
 import { availableParallelism } from 'node:os';
 import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, trialBytes } from '../data/config.ts';
-import { cuiTrial, type CuiTrialBatch, type CuiTrialTask, localCuiTrials } from '../experiment/cui-protocol.ts';
 import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
 import { localTrials, runTrialTask, type TrialBatch, type TrialTask } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
@@ -16,7 +15,11 @@ import { numberFlag } from './args.ts';
 
 export interface Parallel extends TrialRunner {
   trials: TrialBatch;
-  cuiTrials: CuiTrialBatch;
+  /**
+   * Any other kind of task the worker module knows (src/cli/worker.ts), given as data with the
+   * function that runs one here: on the workers and this thread, or in turn when jobs = 1.
+   */
+  run<T, R>(kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[];
   close(): void;
 }
 
@@ -40,7 +43,13 @@ export function jobsFlag(flags: ParsedFlags, config?: ExperimentConfig): number 
 export function parallel(jobs: number): Parallel {
   if (jobs <= 1) {
     const measure = <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => seeds.map((seed) => spec.measure(n, seed));
-    return { jobs: 1, measure, trials: localTrials, cuiTrials: localCuiTrials, close: () => undefined };
+    const run = <T, R>(_kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
+      tasks.map((t, i) => {
+        const r = local(t);
+        onResult?.(i, r);
+        return r;
+      });
+    return { jobs: 1, measure, trials: localTrials, run, close: () => undefined };
   }
   // Kernel threads are per process: every worker thread shares the setting made here.
   const before = nativeThreads();
@@ -66,14 +75,11 @@ export function parallel(jobs: number): Parallel {
         onResult,
         (t) => runTrialTask(t.args as TrialTask),
       ),
-    cuiTrials: (tasks, onResult) =>
+    run: <T, R>(kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
       get().map(
-        tasks.map((args) => ({ kind: 'cui-trial', args })),
+        tasks.map((args) => ({ kind, args })),
         onResult,
-        (t) => {
-          const c = t.args as CuiTrialTask;
-          return cuiTrial(c.setting, c.seed, c.variants);
-        },
+        (t) => local(t.args as T),
       ),
     close: () => {
       pool?.close();

@@ -17,9 +17,8 @@ export async function runTask(kind: string, args: unknown): Promise<unknown> {
   if (kind === 'trial') return runTrialTask(args as TrialTask);
   if (kind === 'cui-trial') {
     // Loaded on the first such task: a sweep's or a check's workers start without it.
-    const { cuiTrial } = await import('../experiment/cui-protocol.ts');
-    const t = args as CuiTrialTask;
-    return cuiTrial(t.setting, t.seed, t.variants);
+    const { runCuiTrialTask } = await import('../experiment/cui-protocol.ts');
+    return runCuiTrialTask(args as CuiTrialTask);
   }
   if (kind === 'claim-trial') {
     const { spec, n, seed } = args as ClaimTrialTask;

@@ -243,10 +243,13 @@ export interface CuiTrialTask {
 /** Runs tasks and returns their results in order; `onResult` hears of each as it lands. */
 export type CuiTrialBatch = (tasks: readonly CuiTrialTask[], onResult?: (index: number, result: CuiTrial) => void) => CuiTrial[];
 
+/** One task's trial (in this thread, or in a worker: src/cli/worker.ts). */
+export const runCuiTrialTask = (t: CuiTrialTask): CuiTrial => cuiTrial(t.setting, t.seed, t.variants);
+
 /** The tasks in turn, in this thread. */
 export const localCuiTrials: CuiTrialBatch = (tasks, onResult) =>
   tasks.map((t, i) => {
-    const r = cuiTrial(t.setting, t.seed, t.variants);
+    const r = runCuiTrialTask(t);
     onResult?.(i, r);
     return r;
   });
@@ -254,7 +257,7 @@ export const localCuiTrials: CuiTrialBatch = (tasks, onResult) =>
 /** `trials` independent trials from `seed` on, summarised with standard errors. */
 export function simulateCui(s: CuiSetting, trials: number, seed: number, variants: readonly string[] = Object.keys(SRF_VARIANTS), onProgress?: (message: string) => void): CuiSimulation {
   const tasks = Array.from({ length: trials }, (_, t) => ({ setting: s, seed: seed + t, variants }));
-  return summariseCui(s, localCuiTrials(tasks, (i) => onProgress?.(`trial ${i + 1}/${trials}`)), seed);
+  return summariseCui(s, localCuiTrials(tasks, (i) => onProgress?.(`${i + 1}/${trials} trials done`)), seed);
 }
 
 /** The summary of trials run from `seed` on (seed, seed + 1, …). */

@@ -5,9 +5,10 @@
 // its arguments, structured-clonable); the worker module named at creation turns it into a
 // result (`runTask(kind, args)`). Because a result is a function of its task alone, the results
 // are the same whatever the number of workers. A worker that ends mid-task (out of memory, an
-// exit) cannot say so while the caller blocks, so the caller wakes every second and looks for
-// each busy worker's OS thread (Linux: /proc/self/task/<tid>); gone, the call fails instead of
-// waiting for ever.
+// exit) cannot say so while the caller blocks, so whenever a second passes with no result the
+// caller looks for each busy worker's OS thread (Linux: /proc/self/task/<tid>); gone, the call
+// fails instead of waiting for ever (once the other workers have run out of work, since until
+// then results keep coming). A worker that dies before it reports its thread is not detected.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -62,7 +63,7 @@ import { workerData } from 'node:worker_threads';
 const { port, counter, moduleUrl, tsxUrl, tids, index } = workerData;
 const flag = new Int32Array(counter);
 // This thread's OS id ("pid/task/tid"), for the caller's liveness check; 0 where there is no /proc.
-try { new Int32Array(tids)[index] = Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0; } catch {}
+try { Atomics.store(new Int32Array(tids), index, Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0); } catch {}
 const ready = (async () => {
   if (tsxUrl) (await import(tsxUrl)).register();
   return await import(moduleUrl);
@@ -178,7 +179,10 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
           }
           land(index, result);
         } else if (done < tasks.length && Atomics.wait(flag, 0, seen, LIVENESS_MS) === 'timed-out') {
-          lost = workers.find((w) => w.queued > 0 && tids[w.index] > 0 && !existsSync(`/proc/self/task/${tids[w.index]}`));
+          lost = workers.find((w) => {
+            const tid = Atomics.load(tids, w.index);
+            return w.queued > 0 && tid > 0 && !existsSync(`/proc/self/task/${tid}`);
+          });
         }
       }
       return results;

@@ -3,6 +3,7 @@
 // fixed point (lines). One panel where the model holds (tanh) and one where it fails (ReLU,
 // docs/findings.md §13). The result is an ordinary figure JSON, so `onestep render` re-makes it.
 // The errors are their test MSE (no ½), in the figure's 'gen' column.
+import type { ExperimentConfig } from '../data/config.ts';
 import { configOfCui, type CuiTrialBatch, localCuiTrials, summariseCui } from '../experiment/cui-protocol.ts';
 import { estimate, type Estimate } from '../experiment/stats.ts';
 import { anyActivation } from '../math/activations.ts';
@@ -40,12 +41,28 @@ export function srfFigureSpec(d: number): FigureSpec {
 const exact = (v: number): Estimate => ({ mean: v, se: 0 });
 
 /**
+ * The figure's largest trial in onestep's terms (n = d, k = p = d, m = αd at the largest α,
+ * m̃ = α₀d), for bounding the workers by memory as a mixture trial of those sizes.
+ */
+export function srfFigureLargestConfig(d: number): Partial<ExperimentConfig> {
+  const alpha = Math.max(...SRF_FIGURE_ALPHAS);
+  const widest = PANELS.reduce((a, b) => (b.setting.alpha0 > a.setting.alpha0 ? b : a));
+  return configOfCui({ ...widest.setting, lambda: LAMBDA, alpha, d });
+}
+
+/**
  * Run the sweep: `trials` seeds per point from `seed`, the fixed point with the limit spectrum.
  * Every trial of every point is one batch (`runTrials`: in turn, or on workers with the same
  * results); `onProgress` counts trials.
  */
 export function srfAlphaFigure(d: number, trials: number, seed: number, command: string, onProgress?: (done: number, total: number) => void, runTrials: CuiTrialBatch = localCuiTrials): FigureResult {
   const settings = PANELS.flatMap((panel) => SRF_FIGURE_ALPHAS.map((alpha) => ({ panel, s: { ...panel.setting, lambda: LAMBDA, alpha, d } })));
+  // The fixed points first: one that does not converge stops the figure before any trial runs.
+  const theories = settings.map(({ s }) => {
+    const theory = srfOracle({ ...s, spectrum: 'limit' });
+    if (!theory.converged) throw new Error(`sRF fixed point stopped with status '${theory.status}' at α = ${s.alpha}`);
+    return theory;
+  });
   const tasks = settings.flatMap(({ s }) => Array.from({ length: trials }, (_, t) => ({ setting: s, seed: seed + t, variants: ['srf'] })));
   let done = 0;
   const results = runTrials(tasks, () => onProgress?.(++done, tasks.length));
@@ -54,8 +71,7 @@ export function srfAlphaFigure(d: number, trials: number, seed: number, command:
     const mean = gaussianExpectation((z) => target.f(z), target.kinks);
     const halfVar = 0.5 * (gaussianExpectation((z) => target.f(z) ** 2, target.kinks) - mean * mean);
     const sim = summariseCui(s, results.slice(i * trials, (i + 1) * trials), seed);
-    const theory = srfOracle({ ...s, spectrum: 'limit' });
-    if (!theory.converged) throw new Error(`sRF fixed point stopped with status '${theory.status}' at α = ${s.alpha}`);
+    const theory = theories[i];
     const nnErr = sim.errors.nn;
     const modelGap = estimate(sim.perTrial.map((t) => (t.errors.srf - t.errors.nn) / t.errors.nn));
     const theoryGap = estimate(sim.perTrial.map((t) => (theory.error - t.errors.nn) / t.errors.nn));
