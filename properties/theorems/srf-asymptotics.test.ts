@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { srfOracle } from '../../src/oracles/srf.ts';
 import { finiteAllowance } from '../../theorems/oracle-mei-montanari.ts';
 import { TIERS } from '../../theorems/run.ts';
-import { finiteSizeLawAt, SRF_FINITE_D, srfAsymptotics, srfAsymptoticsLadder, srfFiniteCorrection } from '../../theorems/srf-asymptotics.ts';
+import { finiteSizeLawAt, SRF_FINITE_D, srfAsymptotics, srfAsymptoticsLadder, srfFiniteCorrection, UNMEASURED_EXCESS } from '../../theorems/srf-asymptotics.ts';
 
 type Cell = { fits: { own: { power: number; c: number; c_se: number }[] }; lambda?: number };
 const fixture = summary as unknown as Record<string, Cell>;
@@ -20,7 +20,8 @@ describe('srf-asymptotics: the oracle carries the measured O(1/d) excess', () =>
     for (const law of SRF_FINITE_D) {
       const cell = fixture[String(law.setting.etaTilde)];
       expect(cell, `fixture for η̃ = ${law.setting.etaTilde}`).toBeDefined();
-      expect(cell.lambda ?? 0.1).toBeCloseTo(law.setting.lambda, 12);
+      expect(cell.lambda).toBeDefined();
+      expect(cell.lambda).toBeCloseTo(law.setting.lambda, 12);
       const fit = cell.fits.own.find((f) => f.power === 1) as { c: number; c_se: number };
       expect(Math.abs(fit.c - law.kappa)).toBeLessThan(0.005);
       expect(Math.abs(fit.c_se - law.se)).toBeLessThan(0.005);
@@ -52,8 +53,9 @@ describe('srf-asymptotics: the oracle carries the measured O(1/d) excess', () =>
   it('where nothing was measured the oracle is not corrected and the largest measured excess is allowed', () => {
     const other = { ...cuiSettingAt(pinned(800), 800), lambda: 0.3 };
     expect(finiteSizeLawAt(other)).toBeNull();
-    const worst = Math.max(...SRF_FINITE_D.map((l) => Math.abs(l.kappa) + 2 * l.se));
-    expect(srfFiniteCorrection(other, 400)).toEqual({ shift: 0, allowance: worst / 400, measured: false });
+    expect(UNMEASURED_EXCESS).toBeCloseTo(30.07 + 2 * 0.84, 12);
+    expect(srfFiniteCorrection(other, 400)).toEqual({ shift: 0, allowance: UNMEASURED_EXCESS / 400 });
+    expect(srfAsymptoticsLadder(validateConfig({ ...pinned(800), lambda: 0.3 / 800 })).describe).toMatch(/not corrected/);
     expect(finiteSizeLawAt({ ...other, lambda: cuiSettingAt(pinned(800), 800).lambda, p: 400 })).toBeNull();
   });
 });
