@@ -576,6 +576,20 @@ void hermite_series_add(const double* c, long deg, const double* sq, const doubl
   }
   for (; i < n; i++) out[i] += hermite_sum<double>(x[i] * scale, c, deg, sq, isn);
 }
+// out[j] = Σ_i (z[j,i]·f)·w[i], summed in order i = 0, 1, …: the features scaled by f and then
+// multiplied by the readout, as the JavaScript does it in two passes (scale in place, then a
+// row-by-row dot), so with f = 1 it is that dot. The sum is sequential, as in JavaScript.
+void scaled_mat_vec(const double* z, long rows, long cols, double f, const double* w, double* out) {
+  for (long j = 0; j < rows; j++) {
+    const double* zj = z + j * cols;
+    double acc = 0.0;
+    for (long i = 0; i < cols; i++) {
+      const double t = zj[i] * f;
+      acc += t * w[i];
+    }
+    out[j] = acc;
+  }
+}
 #pragma GCC pop_options
 
 // ---- Node-API glue: argument checks are the JavaScript wrapper's job; here only types. ----
@@ -739,6 +753,24 @@ napi_value js_hermite_series_add(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// scaledMatVec(z, rows, cols, f, w, out): z rows×cols, w of cols, out of rows.
+napi_value js_scaled_mat_vec(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *z, *w, *out;
+  size_t nz, nw, no;
+  if (argc != 6 || !get_f64(env, argv[0], &z, &nz) || !get_f64(env, argv[4], &w, &nw) || !get_f64(env, argv[5], &out, &no)) {
+    return throw_type(env, "scaledMatVec(z: Float64Array, rows, cols, f, w: Float64Array, out: Float64Array)");
+  }
+  const long rows = get_long(env, argv[1]), cols = get_long(env, argv[2]);
+  if (rows < 0 || cols < 0 || static_cast<size_t>(rows * cols) != nz || static_cast<size_t>(cols) != nw || static_cast<size_t>(rows) != no) {
+    return throw_type(env, "scaledMatVec: sizes do not match");
+  }
+  scaled_mat_vec(z, rows, cols, get_double(env, argv[3]), w, out);
+  return nullptr;
+}
+
 napi_value js_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -794,6 +826,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"gaussianPairs", nullptr, js_gaussian_pairs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, js_relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hermiteSeriesAdd", nullptr, js_hermite_series_add, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaledMatVec", nullptr, js_scaled_mat_vec, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blocking", nullptr, js_blocking, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -17,6 +17,7 @@ import { referenceBackend } from '../../src/linalg/reference.ts';
 import { rootStream } from '../../src/random/stream.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
 import * as hermiteModule from '../../src/math/hermite/polynomials.ts';
+import { matVec } from '../../src/model/ridge.ts';
 
 if (!nativeStatus.available) console.log(`native backend not tested: ${nativeStatus.reason}`);
 
@@ -173,7 +174,7 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
 
 // The per-entry passes are not sums in another order: they must give the JavaScript's bits exactly
 // (signed zeros, NaN and infinities included), or a trial would change with the backend.
-describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd)('native per-entry passes are the JavaScript, bit for bit', () => {
+describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd || !nativeBackend?.scaledMatVec)('native per-entry passes are the JavaScript, bit for bit', () => {
   const nat = nativeBackend!;
   const special = fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e300, -1e300);
   const entries = fc.array(fc.oneof(fc.double({ noNaN: false }), special), { minLength: 0, maxLength: 41 });
@@ -229,5 +230,19 @@ describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd)('nativ
       useBackend(previous);
     }
     same(out, new Float64Array(9).fill(-0));
+  });
+
+  it('predictions of features scaled on the fly: scaling in place and then matVec, in order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 37 }), fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 }), (rows, cols, f, seed) => {
+        const z = fromData(rows, cols, rootStream(seed).gaussians(rows * cols));
+        const w = rootStream(seed + 1).gaussians(cols);
+        const out = new Float64Array(rows);
+        nat.scaledMatVec!(z, f, w, out);
+        const twoPasses = matVec(fromData(rows, cols, z.data.map((v) => v * f)), w);
+        same(out, twoPasses);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

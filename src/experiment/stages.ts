@@ -15,7 +15,7 @@ import { activation, type Activation } from '../math/activations.ts';
 import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
 import { gradientStep, initNetwork, type Network, preactivations, stepFirstLayer, stepMultiplier } from '../model/network.ts';
-import { fitRidge, matVec, NumericalFailure, type RidgeFit, SingularRidgeSystem } from '../model/ridge.ts';
+import { fitRidge, NumericalFailure, type RidgeFit, scaledMatVec, SingularRidgeSystem } from '../model/ridge.ts';
 import { mixturePopulationGen } from './mixture-population.ts';
 import { type Stream, trialStreams } from '../random/stream.ts';
 
@@ -186,8 +186,8 @@ export function scoreReadouts(
     maps.forEach((map, i) => {
       const fit = fits[i];
       if (typeof fit === 'string') return;
-      const Z = scaled(map.features(block, preTest, testNoise[i]), invSqrtK);
-      acc[i].add(block.y, matVec(Z, fit.w));
+      // Predictions (Z/√k)ŵ without scaling Z itself: Z is not needed afterwards.
+      acc[i].add(block.y, scaledMatVec(map.features(block, preTest, testNoise[i]), invSqrtK, fit.w));
     });
   }
   const scored = maps.map((map, i): ScoredModel => {

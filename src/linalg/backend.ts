@@ -30,4 +30,6 @@ export interface LinalgBackend {
    * for bit the JavaScript (src/math/hermite/polynomials.ts).
    */
   readonly hermiteSeriesAdd?: (c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array) => void;
+  /** Optional: out[j] = Σ_i (z_ji·f)·w_i summed in order, bit for bit the JavaScript (src/model/ridge.ts). */
+  readonly scaledMatVec?: (z: Matrix, f: number, w: Float64Array, out: Float64Array) => void;
 }

@@ -17,6 +17,7 @@ interface KernelAddon {
   gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number): void;
   relu(x: Float64Array, out: Float64Array): void;
   hermiteSeriesAdd(c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array): void;
+  scaledMatVec(z: Float64Array, rows: number, cols: number, f: number, w: Float64Array, out: Float64Array): void;
   threads(set?: number): number;
   simd(): string;
   blocking(): GemmBlocking;
@@ -113,6 +114,7 @@ function makeBackend(k: KernelAddon): LinalgBackend {
     ...(typeof k.hermiteSeriesAdd === 'function'
       ? { hermiteSeriesAdd: (c: Float64Array, sq: Float64Array, isn: Float64Array, x: Float64Array, scale: number, out: Float64Array) => k.hermiteSeriesAdd(c, sq, isn, x, scale, out) }
       : {}),
+    ...(typeof k.scaledMatVec === 'function' ? { scaledMatVec: (z: Matrix, f: number, w: Float64Array, out: Float64Array) => k.scaledMatVec(z.data, z.rows, z.cols, f, w, out) } : {}),
   };
 }
 

@@ -20,6 +20,27 @@ function addRidge(gram: Matrix, shift: number): Matrix {
   return gram;
 }
 
+/**
+ * Zŵ for features Z not yet scaled: out_j = Σ_i (Z_ji·f)·w_i, the same sums as scaling Z in place
+ * and then matVec (through the backend's pass where it has one: the same bits), without writing Z.
+ */
+export function scaledMatVec(Z: Matrix, f: number, w: Float64Array): Float64Array {
+  if (w.length !== Z.cols) throw new RangeError(`a readout of ${w.length} weights for ${Z.cols} features`);
+  const out = new Float64Array(Z.rows);
+  const native = linalg().scaledMatVec;
+  if (native) {
+    native(Z, f, w, out);
+    return out;
+  }
+  for (let j = 0; j < Z.rows; j++) {
+    let s = 0;
+    const base = j * Z.cols;
+    for (let i = 0; i < Z.cols; i++) s += Z.data[base + i] * f * w[i];
+    out[j] = s;
+  }
+  return out;
+}
+
 export function matVec(Z: Matrix, w: Float64Array): Float64Array {
   const out = new Float64Array(Z.rows);
   for (let j = 0; j < Z.rows; j++) {
@@ -83,7 +104,7 @@ export function fitRidge(Z: Matrix, y: Float64Array, lambda: number): RidgeFit {
     const dual = solveRidgeSystem(gram, fromData(m, 1, Float64Array.from(y)), lambda);
     w = la.mulAtB(Z, dual).data;
   }
-  const fitted = matVec(Z, w);
+  const fitted = scaledMatVec(Z, 1, w);
   let sq = 0;
   for (let j = 0; j < m; j++) sq += (y[j] - fitted[j]) ** 2;
   let ww = 0;
