@@ -590,6 +590,42 @@ void scaled_mat_vec(const double* z, long rows, long cols, double f, const doubl
     out[j] = acc;
   }
 }
+// JavaScript's dot (src/linalg/matrix.ts): four running sums over i ≡ 0, 1, 2, 3 (mod 4), the
+// tail into the first, then ((s0 + s1) + s2) + s3.
+double js_dot(const double* x, const double* y, long n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  long i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i] * y[i];
+  return s0 + s1 + s2 + s3;
+}
+
+// The sampler's covariance step on the listed rows of x (row-major, n columns), as
+// src/data/sampler.ts does it row by row: a_i = f_i·dot(g_i, ζ) for every spike g_i first, then
+// x += a_i·g_i for i = 0, 1, …, then x += μ when there is a mean.
+void spike_shift_rows(double* x, long n, const int32_t* rows, long count, const double* spikes, long d, const double* factors, const double* mean) {
+  std::vector<double> coef(static_cast<size_t>(d));
+  for (long k = 0; k < count; k++) {
+    double* xr = x + static_cast<long>(rows[k]) * n;
+    for (long i = 0; i < d; i++) coef[i] = factors[i] * js_dot(spikes + i * n, xr, n);
+    for (long i = 0; i < d; i++) {
+      const double a = coef[i];
+      const double* g = spikes + i * n;
+      for (long t = 0; t < n; t++) xr[t] += a * g[t];
+    }
+    if (mean) for (long t = 0; t < n; t++) xr[t] += mean[t];
+  }
+}
+
+// out[r] = dot(v, row r of x) for every row, JavaScript's order.
+void row_dots(const double* x, long rows, long n, const double* v, double* out) {
+  for (long r = 0; r < rows; r++) out[r] = js_dot(v, x + r * n, n);
+}
 #pragma GCC pop_options
 
 // ---- Node-API glue: argument checks are the JavaScript wrapper's job; here only types. ----
@@ -771,6 +807,48 @@ napi_value js_scaled_mat_vec(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// spikeShiftRows(x, n, rows: Int32Array, spikes (d×n), factors (d), mean (n, or empty)).
+napi_value js_spike_shift_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *x, *spikes, *factors, *mean;
+  size_t nx, ns, nf, nm, nrows = 0;
+  bool is_ta = false;
+  if (argc == 6) napi_is_typedarray(env, argv[2], &is_ta);
+  napi_typedarray_type type;
+  void* rptr = nullptr;
+  if (is_ta) napi_get_typedarray_info(env, argv[2], &type, &nrows, &rptr, nullptr, nullptr);
+  if (argc != 6 || !is_ta || type != napi_int32_array || !get_f64(env, argv[0], &x, &nx) || !get_f64(env, argv[3], &spikes, &ns) || !get_f64(env, argv[4], &factors, &nf) ||
+      !get_f64(env, argv[5], &mean, &nm)) {
+    return throw_type(env, "spikeShiftRows(x: Float64Array, n, rows: Int32Array, spikes: Float64Array, factors: Float64Array, mean: Float64Array)");
+  }
+  const long n = get_long(env, argv[1]);
+  const int32_t* rows = static_cast<const int32_t*>(rptr);
+  if (n <= 0 || nx % static_cast<size_t>(n) != 0 || ns != nf * static_cast<size_t>(n) || (nm != 0 && nm != static_cast<size_t>(n))) return throw_type(env, "spikeShiftRows: sizes do not match");
+  for (size_t k = 0; k < nrows; k++) {
+    if (rows[k] < 0 || static_cast<size_t>(rows[k]) >= nx / static_cast<size_t>(n)) return throw_type(env, "spikeShiftRows: row out of range");
+  }
+  spike_shift_rows(x, n, rows, static_cast<long>(nrows), spikes, static_cast<long>(nf), factors, nm == 0 ? nullptr : mean);
+  return nullptr;
+}
+
+// rowDots(x, n, v, out): out[r] = dot(v, row r).
+napi_value js_row_dots(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *x, *v, *out;
+  size_t nx, nv, no;
+  if (argc != 4 || !get_f64(env, argv[0], &x, &nx) || !get_f64(env, argv[2], &v, &nv) || !get_f64(env, argv[3], &out, &no)) {
+    return throw_type(env, "rowDots(x: Float64Array, n, v: Float64Array, out: Float64Array)");
+  }
+  const long n = get_long(env, argv[1]);
+  if (n <= 0 || nv != static_cast<size_t>(n) || nx != no * static_cast<size_t>(n)) return throw_type(env, "rowDots: sizes do not match");
+  row_dots(x, static_cast<long>(no), n, v, out);
+  return nullptr;
+}
+
 napi_value js_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -827,6 +905,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"relu", nullptr, js_relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"hermiteSeriesAdd", nullptr, js_hermite_series_add, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scaledMatVec", nullptr, js_scaled_mat_vec, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"spikeShiftRows", nullptr, js_spike_shift_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rowDots", nullptr, js_row_dots, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blocking", nullptr, js_blocking, nullptr, nullptr, nullptr, napi_default, nullptr},

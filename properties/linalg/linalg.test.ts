@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { runTrial } from '../../src/experiment/trial.ts';
 import { linalg, nativeStatus, nativeThreads, useBackend } from '../../src/linalg/index.ts';
-import { fromData, type Matrix } from '../../src/linalg/matrix.ts';
+import { dot, fromData, type Matrix } from '../../src/linalg/matrix.ts';
 import { nativeBackend } from '../../src/linalg/native.ts';
 import { referenceBackend } from '../../src/linalg/reference.ts';
 import { rootStream } from '../../src/random/stream.ts';
@@ -174,7 +174,7 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
 
 // The per-entry passes are not sums in another order: they must give the JavaScript's bits exactly
 // (signed zeros, NaN and infinities included), or a trial would change with the backend.
-describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd || !nativeBackend?.scaledMatVec)('native per-entry passes are the JavaScript, bit for bit', () => {
+describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd || !nativeBackend?.scaledMatVec || !nativeBackend?.spikeShiftRows || !nativeBackend?.rowDots)('native per-entry passes are the JavaScript, bit for bit', () => {
   const nat = nativeBackend!;
   const special = fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 1e-310, -1e-310, 1e300, -1e300);
   const entries = fc.array(fc.oneof(fc.double({ noNaN: false }), special), { minLength: 0, maxLength: 41 });
@@ -241,6 +241,34 @@ describe.skipIf(!nativeBackend?.relu || !nativeBackend?.hermiteSeriesAdd || !nat
         nat.scaledMatVec!(z, f, w, out);
         const twoPasses = matVec(fromData(rows, cols, z.data.map((v) => v * f)), w);
         same(out, twoPasses);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the sampler’s covariance step and the rows’ projections: src/data/sampler.ts and dot, in order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 }), (n, rows, d, withMean, seed) => {
+        const g = (k: number, off: number) => rootStream(seed + off).gaussians(k);
+        const x = g(rows * n, 0);
+        const spikes = g(d * n, 1);
+        const factors = g(d, 2);
+        const mean = withMean ? g(n, 3) : new Float64Array(0);
+        const listed = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => r % 2 === 0);
+        const mine = Float64Array.from(x);
+        nat.spikeShiftRows!(mine, n, listed, spikes, factors, mean);
+        const theirs = Float64Array.from(x);
+        for (const r of listed) {
+          const xr = theirs.subarray(r * n, (r + 1) * n);
+          const coef = Array.from({ length: d }, (_, i) => factors[i] * dot(spikes.subarray(i * n, (i + 1) * n), xr));
+          for (let i = 0; i < d; i++) for (let t = 0; t < n; t++) xr[t] += coef[i] * spikes[i * n + t];
+          if (withMean) for (let t = 0; t < n; t++) xr[t] += mean[t];
+        }
+        same(mine, theirs);
+        const v = g(n, 4);
+        const out = new Float64Array(rows);
+        nat.rowDots!(mine, n, v, out);
+        same(out, Float64Array.from({ length: rows }, (_, r) => dot(v, mine.subarray(r * n, (r + 1) * n))));
       }),
       { numRuns: 200 },
     );

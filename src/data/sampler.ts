@@ -2,6 +2,7 @@
 // x = μ_c + ζ + Γ_c diag(√(1+θ_c) − 1) Γ_cᵀ ζ has covariance exactly Σ_c (Γ_c orthonormal).
 // Rows are drawn in order from one stream, so a set is the same whether it is drawn whole
 // or in blocks of any size (the test set is streamed; --save-npy draws it whole).
+import { linalg } from '../linalg/index.ts';
 import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
 import type { Stream } from '../random/stream.ts';
 import type { ExperimentConfig, TargetActivation, Task } from './config.ts';
@@ -57,6 +58,26 @@ function targetFunction(name: TargetActivation, lpq: LabelSpec['linearPlusQuadra
   }
 }
 
+const EMPTY = new Float64Array(0);
+
+/**
+ * x ← ζ + Γ diag(√(1+θ) − 1) Γᵀ ζ (+ μ) for one row x = ζ of a component: every spike's
+ * coefficient from ζ first, then the updates in order (the update must use ζ, not a partly
+ * updated x). The backend's spikeShiftRows does the same operations in the same order.
+ */
+function spikeShift(x: Float64Array, comp: MixtureStructure['components'][number]): void {
+  const n = x.length;
+  const d = comp.spikes.rows;
+  const coef = new Float64Array(d);
+  for (let i = 0; i < d; i++) coef[i] = comp.sampleFactors[i] * dot(comp.spikes.data.subarray(i * n, (i + 1) * n), x);
+  for (let i = 0; i < d; i++) {
+    const g = comp.spikes.data.subarray(i * n, (i + 1) * n);
+    const a = coef[i];
+    for (let t = 0; t < n; t++) x[t] += a * g[t];
+  }
+  if (comp.mean) for (let t = 0; t < n; t++) x[t] += comp.mean[t];
+}
+
 export class SetSampler implements RowSampler {
   private readonly boundaries: number[];
   private readonly inputs: Stream;
@@ -98,38 +119,39 @@ export class SetSampler implements RowSampler {
     const X = zeros(count, n);
     const y = new Float64Array(count);
     const component = new Int32Array(count);
-    const xi = this.mixture.targetDirection;
+    // ζ for every row, in row order from the one stream (as always: the same numbers).
     for (let r = 0; r < count; r++) {
-      const c = this.componentOf(this.position + r);
-      component[r] = c;
-      const comp = this.mixture.components[c];
-      const x = X.data.subarray(r * n, (r + 1) * n);
-      this.inputs.fillGaussian(x, 0, n);
-      // Project ζ on all spikes first, then add: the update must use ζ, not a partly updated x.
-      const d = comp.spikes.rows;
-      const coef = new Float64Array(d);
-      for (let i = 0; i < d; i++) {
-        coef[i] = comp.sampleFactors[i] * dot(comp.spikes.data.subarray(i * n, (i + 1) * n), x);
-      }
-      for (let i = 0; i < d; i++) {
-        const g = comp.spikes.data.subarray(i * n, (i + 1) * n);
-        const a = coef[i];
-        for (let t = 0; t < n; t++) x[t] += a * g[t];
-      }
-      if (comp.mean) for (let t = 0; t < n; t++) x[t] += comp.mean[t];
-      y[r] = this.label(c, x, xi);
+      component[r] = this.componentOf(this.position + r);
+      this.inputs.fillGaussian(X.data, r * n, n);
     }
+    // Each component's covariance step and mean on its rows (rows are independent).
+    const la = linalg();
+    const lists: number[][] = this.mixture.components.map(() => []);
+    for (let r = 0; r < count; r++) lists[component[r]].push(r);
+    this.mixture.components.forEach((comp, c) => {
+      const rowsOf = Int32Array.from(lists[c]);
+      if (rowsOf.length === 0) return;
+      if (la.spikeShiftRows) la.spikeShiftRows(X.data, n, rowsOf, comp.spikes.data, comp.sampleFactors, comp.mean ?? EMPTY);
+      else for (const r of rowsOf) spikeShift(X.data.subarray(r * n, (r + 1) * n), comp);
+    });
+    // Labels in row order (the label-noise stream is read in that order).
+    const xi = this.mixture.targetDirection;
+    const projections = new Float64Array(count);
+    if (la.rowDots) la.rowDots(X.data, n, xi, projections);
+    else for (let r = 0; r < count; r++) projections[r] = dot(xi, X.data.subarray(r * n, (r + 1) * n));
+    for (let r = 0; r < count; r++) y[r] = this.label(component[r], projections[r]);
     this.position += count;
     return { X, y, component };
   }
 
-  private label(c: number, x: Float64Array, xi: Float64Array): number {
+  /** The label of a row of component c whose input projects to `t` on the target direction. */
+  private label(c: number, t: number): number {
     const { task, noise } = this.labels;
     if (task === 'classification') {
       const clean = c === 0 ? 1 : -1;
       return noise > 0 && this.labelNoise.uniform() < noise ? -clean : clean;
     }
-    const clean = this.target(dot(xi, x));
+    const clean = this.target(t);
     return noise > 0 ? clean + noise * this.labelNoise.gaussian() : clean;
   }
 

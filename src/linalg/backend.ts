@@ -32,4 +32,11 @@ export interface LinalgBackend {
   readonly hermiteSeriesAdd?: (c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array) => void;
   /** Optional: out[j] = Σ_i (z_ji·f)·w_i summed in order, bit for bit the JavaScript (src/model/ridge.ts). */
   readonly scaledMatVec?: (z: Matrix, f: number, w: Float64Array, out: Float64Array) => void;
+  /**
+   * Optional: the sampler's covariance step on the listed rows of x (src/data/sampler.ts:
+   * a_i = f_i·dot(g_i, ζ), then x += Σ a_i g_i in order, then + μ; mean empty for none), bit for bit.
+   */
+  readonly spikeShiftRows?: (x: Float64Array, n: number, rows: Int32Array, spikes: Float64Array, factors: Float64Array, mean: Float64Array) => void;
+  /** Optional: out[r] = dot(v, row r of x) in src/linalg/matrix.ts's order, bit for bit. */
+  readonly rowDots?: (x: Float64Array, n: number, v: Float64Array, out: Float64Array) => void;
 }

@@ -18,6 +18,8 @@ interface KernelAddon {
   relu(x: Float64Array, out: Float64Array): void;
   hermiteSeriesAdd(c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array): void;
   scaledMatVec(z: Float64Array, rows: number, cols: number, f: number, w: Float64Array, out: Float64Array): void;
+  spikeShiftRows(x: Float64Array, n: number, rows: Int32Array, spikes: Float64Array, factors: Float64Array, mean: Float64Array): void;
+  rowDots(x: Float64Array, n: number, v: Float64Array, out: Float64Array): void;
   threads(set?: number): number;
   simd(): string;
   blocking(): GemmBlocking;
@@ -115,6 +117,8 @@ function makeBackend(k: KernelAddon): LinalgBackend {
       ? { hermiteSeriesAdd: (c: Float64Array, sq: Float64Array, isn: Float64Array, x: Float64Array, scale: number, out: Float64Array) => k.hermiteSeriesAdd(c, sq, isn, x, scale, out) }
       : {}),
     ...(typeof k.scaledMatVec === 'function' ? { scaledMatVec: (z: Matrix, f: number, w: Float64Array, out: Float64Array) => k.scaledMatVec(z.data, z.rows, z.cols, f, w, out) } : {}),
+    ...(typeof k.spikeShiftRows === 'function' ? { spikeShiftRows: k.spikeShiftRows.bind(k) } : {}),
+    ...(typeof k.rowDots === 'function' ? { rowDots: k.rowDots.bind(k) } : {}),
   };
 }
 
