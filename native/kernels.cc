@@ -513,13 +513,17 @@ void fill_gaussian_pairs(uint32_t* state, double* out, long pairs, double scale)
   for (int j = 0; j < 4; j++) state[j] = g.s[j];
 }
 
-// ---- Per-entry passes, bit for bit the JavaScript they replace (src/model/network.ts,
-// src/math/hermite/polynomials.ts): the same operations in the same order, and no contraction of
-// a product and a sum into one fused multiply-add (which JavaScript never does). ----
+// ---- Per-entry passes, bit for bit the JavaScript they replace (src/math/activations.ts,
+// src/math/hermite/polynomials.ts, src/model/ridge.ts, src/model/network.ts, src/data/sampler.ts
+// with src/linalg/matrix.ts's dot): the same operations in the same order, and no contraction of
+// a product and a sum into one fused multiply-add (which JavaScript never does). The region is
+// scoped for both compilers: GCC's optimize options, clang's floating-point control. ----
+#ifdef __clang__
+#pragma float_control(push)
+#pragma clang fp contract(off)
+#else
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
-#ifdef __clang__
-#pragma clang fp contract(off)
 #endif
 
 // out[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0, as the JavaScript does); no branch to mispredict.
@@ -540,15 +544,14 @@ template <typename T> inline T splat(double c) {
   if constexpr (std::is_same_v<T, double>) {
     return c;
   } else {
-    T r;
-    for (int t = 0; t < 8; t++) r[t] = c;
-    return r;
+    return T{c, c, c, c, c, c, c, c};
   }
 }
 
 // Σ_j c_j p_j(x) by p_{j+1} = (x p_j − √j p_{j−1})·(1/√(j+1)), with the caller's tables
 // sq[j] = √j and isn[j] = 1/√(j+1): for one entry (double) or eight (v8d, each lane the same).
-template <typename T> inline T hermite_sum(T x, const double* c, long deg, const double* sq, const double* isn) {
+// (By reference: a 64-byte vector passed by value changes ABI between AVX-512 and narrower builds.)
+template <typename T> inline void hermite_sum(const T& x, const double* c, long deg, const double* sq, const double* isn, T& out) {
   T sum = splat<T>(c[0]);
   if (deg >= 1) {
     T prev = splat<T>(1.0);
@@ -561,7 +564,7 @@ template <typename T> inline T hermite_sum(T x, const double* c, long deg, const
       sum += c[d + 1] * next;
     }
   }
-  return sum;
+  out = sum;
 }
 
 // out[i] += Σ_j c_j p_j(scale·x[i]), eight entries per vector.
@@ -571,10 +574,17 @@ void hermite_series_add(const double* c, long deg, const double* sq, const doubl
     v8d xs, o;
     std::memcpy(&xs, x + i, sizeof xs);
     std::memcpy(&o, out + i, sizeof o);
-    o += hermite_sum<v8d>(xs * scale, c, deg, sq, isn);
+    const v8d arg = xs * scale;
+    v8d sum;
+    hermite_sum<v8d>(arg, c, deg, sq, isn, sum);
+    o += sum;
     std::memcpy(out + i, &o, sizeof o);
   }
-  for (; i < n; i++) out[i] += hermite_sum<double>(x[i] * scale, c, deg, sq, isn);
+  for (; i < n; i++) {
+    double sum;
+    hermite_sum<double>(x[i] * scale, c, deg, sq, isn, sum);
+    out[i] += sum;
+  }
 }
 // out[j] = Σ_i (z[j,i]·f)·w[i], summed in order i = 0, 1, …: the features scaled by f and then
 // multiplied by the readout, as the JavaScript does it in two passes (scale in place, then a
@@ -626,9 +636,31 @@ void spike_shift_rows(double* x, long n, const int32_t* rows, long count, const 
 void row_dots(const double* x, long rows, long n, const double* v, double* out) {
   for (long r = 0; r < rows; r++) out[r] = js_dot(v, x + r * n, n);
 }
-#pragma GCC pop_options
+// A ReLU network's step (src/model/network.ts): s_j = Σ_i w_i·relu(pre_ji) in order, and the
+// gradient's weights pre_ji ← (r_j·w_i)·σ′(pre_ji) with σ′ = (pre > 0 ? 1 : 0), in place.
+void relu_row_sums(const double* pre, long rows, long k, const double* w, double* out) {
+  for (long j = 0; j < rows; j++) {
+    const double* p = pre + j * k;
+    double acc = 0.0;
+    for (long i = 0; i < k; i++) acc += w[i] * (p[i] > 0.0 ? p[i] : 0.0);
+    out[j] = acc;
+  }
+}
 
-// ---- Node-API glue: argument checks are the JavaScript wrapper's job; here only types. ----
+void relu_gradient_weights(double* pre, long rows, long k, const double* r, const double* w) {
+  for (long j = 0; j < rows; j++) {
+    double* p = pre + j * k;
+    const double rj = r[j];
+    for (long i = 0; i < k; i++) p[i] = rj * w[i] * (p[i] > 0.0 ? 1.0 : 0.0);
+  }
+}
+#ifdef __clang__
+#pragma float_control(pop)
+#else
+#pragma GCC pop_options
+#endif
+
+// ---- Node-API glue: the JavaScript wrappers check meaning; here types and sizes. ----
 
 napi_value throw_type(napi_env env, const char* msg) {
   napi_throw_type_error(env, nullptr, msg);
@@ -800,7 +832,8 @@ napi_value js_scaled_mat_vec(napi_env env, napi_callback_info info) {
     return throw_type(env, "scaledMatVec(z: Float64Array, rows, cols, f, w: Float64Array, out: Float64Array)");
   }
   const long rows = get_long(env, argv[1]), cols = get_long(env, argv[2]);
-  if (rows < 0 || cols < 0 || static_cast<size_t>(rows * cols) != nz || static_cast<size_t>(cols) != nw || static_cast<size_t>(rows) != no) {
+  long cells = 0;
+  if (rows < 0 || cols < 0 || __builtin_mul_overflow(rows, cols, &cells) || static_cast<size_t>(cells) != nz || static_cast<size_t>(cols) != nw || static_cast<size_t>(rows) != no) {
     return throw_type(env, "scaledMatVec: sizes do not match");
   }
   scaled_mat_vec(z, rows, cols, get_double(env, argv[3]), w, out);
@@ -846,6 +879,47 @@ napi_value js_row_dots(napi_env env, napi_callback_info info) {
   const long n = get_long(env, argv[1]);
   if (n <= 0 || nv != static_cast<size_t>(n) || nx != no * static_cast<size_t>(n)) return throw_type(env, "rowDots: sizes do not match");
   row_dots(x, static_cast<long>(no), n, v, out);
+  return nullptr;
+}
+
+// reluRowSums(pre, k, w, out) and reluGradientWeights(pre, k, r, w): pre rows×k, w of k, out/r of rows.
+bool relu_args(napi_env env, napi_callback_info info, double** pre, long* rows, long* k, double** w, double** other) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *a, *b, *c;
+  size_t na, nb, nc;
+  if (argc != 4 || !get_f64(env, argv[0], &a, &na) || !get_f64(env, argv[2], &b, &nb) || !get_f64(env, argv[3], &c, &nc)) return false;
+  const long kk = get_long(env, argv[1]);
+  if (kk <= 0 || na % static_cast<size_t>(kk) != 0 || na / static_cast<size_t>(kk) != nc) return false;
+  *pre = a;
+  *rows = static_cast<long>(nc);
+  *k = kk;
+  *other = c;
+  *w = b;
+  return static_cast<size_t>(kk) == nb;
+}
+
+napi_value js_relu_row_sums(napi_env env, napi_callback_info info) {
+  double *pre, *w, *out;
+  long rows, k;
+  if (!relu_args(env, info, &pre, &rows, &k, &w, &out)) return throw_type(env, "reluRowSums(pre: Float64Array, k, w: Float64Array(k), out: Float64Array(rows))");
+  relu_row_sums(pre, rows, k, w, out);
+  return nullptr;
+}
+
+napi_value js_relu_gradient_weights(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  double *pre, *r, *w;
+  size_t np, nr, nw;
+  if (argc != 4 || !get_f64(env, argv[0], &pre, &np) || !get_f64(env, argv[2], &r, &nr) || !get_f64(env, argv[3], &w, &nw)) {
+    return throw_type(env, "reluGradientWeights(pre: Float64Array, k, r: Float64Array(rows), w: Float64Array(k))");
+  }
+  const long k = get_long(env, argv[1]);
+  if (k <= 0 || static_cast<size_t>(k) != nw || np != nr * static_cast<size_t>(k)) return throw_type(env, "reluGradientWeights: sizes do not match");
+  relu_gradient_weights(pre, static_cast<long>(nr), k, r, w);
   return nullptr;
 }
 
@@ -907,6 +981,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"scaledMatVec", nullptr, js_scaled_mat_vec, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"spikeShiftRows", nullptr, js_spike_shift_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rowDots", nullptr, js_row_dots, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluRowSums", nullptr, js_relu_row_sums, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGradientWeights", nullptr, js_relu_gradient_weights, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, js_threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, js_simd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"blocking", nullptr, js_blocking, nullptr, nullptr, nullptr, napi_default, nullptr},

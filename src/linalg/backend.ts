@@ -23,7 +23,7 @@ export interface LinalgBackend {
   choleskySolve(s: Matrix, b: Matrix): Matrix;
   /** Optional: a fast Gaussian fill that continues a stream exactly (see random/stream.ts). */
   readonly gaussianPairs?: GaussianPairsKernel;
-  /** Optional: out[i] = x[i] > 0 ? x[i] : 0, bit for bit the JavaScript (src/model/network.ts). */
+  /** Optional: out[i] = x[i] > 0 ? x[i] : 0, bit for bit the JavaScript ReLU (src/math/activations.ts). */
   readonly relu?: (x: Float64Array, out: Float64Array) => void;
   /**
    * Optional: out[i] += Σ_j c_j p_j(scale·x[i]) with the recurrence's tables √j and 1/√(j+1), bit
@@ -39,4 +39,8 @@ export interface LinalgBackend {
   readonly spikeShiftRows?: (x: Float64Array, n: number, rows: Int32Array, spikes: Float64Array, factors: Float64Array, mean: Float64Array) => void;
   /** Optional: out[r] = dot(v, row r of x) in src/linalg/matrix.ts's order, bit for bit. */
   readonly rowDots?: (x: Float64Array, n: number, v: Float64Array, out: Float64Array) => void;
+  /** Optional, a ReLU network's step (src/model/network.ts): out_j = Σ_i w_i·relu(pre_ji) in order, bit for bit. */
+  readonly reluRowSums?: (pre: Float64Array, k: number, w: Float64Array, out: Float64Array) => void;
+  /** Optional: pre_ji ← (r_j·w_i)·(pre_ji > 0 ? 1 : 0) in place, bit for bit. */
+  readonly reluGradientWeights?: (pre: Float64Array, k: number, r: Float64Array, w: Float64Array) => void;
 }

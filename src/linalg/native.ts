@@ -20,6 +20,8 @@ interface KernelAddon {
   scaledMatVec(z: Float64Array, rows: number, cols: number, f: number, w: Float64Array, out: Float64Array): void;
   spikeShiftRows(x: Float64Array, n: number, rows: Int32Array, spikes: Float64Array, factors: Float64Array, mean: Float64Array): void;
   rowDots(x: Float64Array, n: number, v: Float64Array, out: Float64Array): void;
+  reluRowSums(pre: Float64Array, k: number, w: Float64Array, out: Float64Array): void;
+  reluGradientWeights(pre: Float64Array, k: number, r: Float64Array, w: Float64Array): void;
   threads(set?: number): number;
   simd(): string;
   blocking(): GemmBlocking;
@@ -119,6 +121,8 @@ function makeBackend(k: KernelAddon): LinalgBackend {
     ...(typeof k.scaledMatVec === 'function' ? { scaledMatVec: (z: Matrix, f: number, w: Float64Array, out: Float64Array) => k.scaledMatVec(z.data, z.rows, z.cols, f, w, out) } : {}),
     ...(typeof k.spikeShiftRows === 'function' ? { spikeShiftRows: k.spikeShiftRows.bind(k) } : {}),
     ...(typeof k.rowDots === 'function' ? { rowDots: k.rowDots.bind(k) } : {}),
+    ...(typeof k.reluRowSums === 'function' ? { reluRowSums: k.reluRowSums.bind(k) } : {}),
+    ...(typeof k.reluGradientWeights === 'function' ? { reluGradientWeights: k.reluGradientWeights.bind(k) } : {}),
   };
 }
 

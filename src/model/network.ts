@@ -5,7 +5,7 @@ import { type Matrix, zeros } from '../linalg/matrix.ts';
 import { matTVec } from '../linalg/power-iteration.ts';
 import type { StepScale } from '../data/config.ts';
 import type { Stream } from '../random/stream.ts';
-import type { Activation } from '../math/activations.ts';
+import { type Activation, activation } from '../math/activations.ts';
 
 export interface Network {
   /** First layer F (k×n). */
@@ -32,8 +32,14 @@ export function preactivations(X: Matrix, F: Matrix): Matrix {
  * pass where it has one (the same bits; a JavaScript ReLU mispredicts half its branches on
  * centred inputs), anything else entry by entry.
  */
+/** The project's own ReLU, by its functions (not its name: an API user's σ may be called anything). */
+function isProjectRelu(act: Activation): boolean {
+  const relu = activation('relu');
+  return act.f === relu.f && act.df === relu.df;
+}
+
 export function activate(pre: Matrix, act: Activation): Matrix {
-  const relu = act.name === 'relu' ? linalg().relu : undefined;
+  const relu = isProjectRelu(act) ? linalg().relu : undefined;
   if (!relu) return applyActivation(pre, act.f);
   const out = zeros(pre.rows, pre.cols);
   relu(pre.data, out.data);
@@ -54,6 +60,12 @@ export function networkOutputs(pre: Matrix, w: Float64Array, act: Activation): F
   const k = pre.cols;
   const out = new Float64Array(pre.rows);
   const scale = 1 / Math.sqrt(k);
+  const sums = isProjectRelu(act) ? linalg().reluRowSums : undefined;
+  if (sums) {
+    sums(pre.data, k, w, out);
+    for (let j = 0; j < pre.rows; j++) out[j] *= scale;
+    return out;
+  }
   for (let j = 0; j < pre.rows; j++) {
     let s = 0;
     const base = j * k;
@@ -75,10 +87,14 @@ export function gradientStep(net: Network, X: Matrix, y: Float64Array, act: Acti
   // D_ji = (1/m̃)(1/√k) w_i r_j σ'(pre_ji), then G = Dᵀ X̃ (k × n).
   const D = pre; // overwritten in place: the preactivations are not needed afterwards
   const c = 1 / (mStep * Math.sqrt(k));
-  for (let j = 0; j < mStep; j++) {
-    const rj = c * (y[j] - out[j]);
-    const base = j * k;
-    for (let i = 0; i < k; i++) D.data[base + i] = rj * net.w[i] * act.df(D.data[base + i]);
+  const weights = isProjectRelu(act) ? linalg().reluGradientWeights : undefined;
+  if (weights) weights(D.data, k, Float64Array.from(out, (o, j) => c * (y[j] - o)), net.w);
+  else {
+    for (let j = 0; j < mStep; j++) {
+      const rj = c * (y[j] - out[j]);
+      const base = j * k;
+      for (let i = 0; i < k; i++) D.data[base + i] = rj * net.w[i] * act.df(D.data[base + i]);
+    }
   }
   return linalg().mulAtB(D, X);
 }

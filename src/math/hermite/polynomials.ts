@@ -58,14 +58,10 @@ export function hermiteSeries(c: Float64Array, x: number): number {
  * backend's pass where it has one (the same operations in the same order: the same bits).
  */
 export function hermiteSeriesAddInto(c: Float64Array, x: Float64Array, scale: number, out: Float64Array): void {
-  if (c.length - 1 > MAX_DEGREE) throw new RangeError(`Hermite series of degree ${c.length - 1} exceeds ${MAX_DEGREE}`);
+  if (c.length === 0 || c.length - 1 > MAX_DEGREE) throw new RangeError(`Hermite series needs 1 to ${MAX_DEGREE + 1} coefficients, got ${c.length}`);
   if (x.length !== out.length) throw new RangeError(`Hermite series of ${x.length} entries into ${out.length}`);
   const native = linalg().hermiteSeriesAdd;
   if (native) native(c, SQRT, INV_SQRT_NEXT, x, scale, out);
   else for (let i = 0; i < x.length; i++) out[i] += hermiteSeries(c, scale * x[i]);
 }
 
-/** out[i] = Σ_j c_j p_j(scale·x[i]) for every entry: the Hermite model's hot loop. */
-export function hermiteSeriesInto(c: Float64Array, x: Float64Array, scale: number, out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) out[i] = hermiteSeries(c, scale * x[i]);
-}
