@@ -22,16 +22,38 @@ describe('worker pool', () => {
   });
 
   it('with a local runner the calling thread takes tasks too, and the results are the same', () => {
-    const tasks = Array.from({ length: 10 }, (_, i) => ({ kind: 'square', args: { x: i, spin: 100_000 } }));
+    // Tasks of a few milliseconds, the same work here as on a worker, so that both take some.
+    const tasks = Array.from({ length: 10 }, (_, i) => ({ kind: 'square', args: { x: i, spin: 2_000_000 } }));
     let here = 0;
     const out = pool.map<{ x: number; square: number }>(tasks, undefined, (t) => {
       here++;
-      const { x } = t.args as { x: number };
-      return { x, square: x * x, spun: true } as { x: number; square: number };
+      const { x, spin } = t.args as { x: number; spin: number };
+      let s = 0;
+      for (let i = 0; i < spin; i++) s += Math.sqrt(i);
+      return { x, square: x * x, spun: s >= 0 } as { x: number; square: number };
     });
     expect(out.map((r) => r.square)).toEqual(tasks.map((_, i) => i * i));
     expect(here).toBeGreaterThan(0);
     expect(here).toBeLessThan(tasks.length); // the workers took their share
+  });
+
+  it('with a local runner the caller takes back what a worker has not begun: a starting worker holds nothing up', () => {
+    const p = createPool(2, new URL('./slow-worker.ts', import.meta.url));
+    try {
+      const tasks = Array.from({ length: 6 }, (_, i) => ({ kind: 'square', args: { x: i, spin: 10 } }));
+      let here = 0;
+      const t0 = Date.now();
+      const out = p.map<{ square: number }>(tasks, undefined, (t) => {
+        here++;
+        const { x } = t.args as { x: number };
+        return { square: x * x };
+      });
+      expect(out.map((r) => r.square)).toEqual(tasks.map((_, i) => i * i));
+      expect(here).toBe(tasks.length); // every task, including those queued to the two workers
+      expect(Date.now() - t0).toBeLessThan(2000); // without waiting for them to start (3 s)
+    } finally {
+      p.close();
+    }
   });
 
   it('carries values exactly: NaN, −0, ±Infinity and typed arrays survive the crossing', () => {

@@ -61,8 +61,9 @@ export function parallel(jobs: number): Parallel {
   const get = (): TaskPool => (pool ??= createPool(jobs - 1, new URL(`./worker${ext}`, import.meta.url)));
   return {
     jobs,
+    // A batch of one task runs here: starting a worker for it would only add the worker's start-up.
     measure: <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => {
-      if (!spec.remote) return seeds.map((seed) => spec.measure(n, seed));
+      if (!spec.remote || seeds.length <= 1) return seeds.map((seed) => spec.measure(n, seed));
       return get().map<T>(
         seeds.map((seed) => ({ kind: 'claim-trial', args: { spec: spec.remote, n, seed } })),
         undefined,
@@ -70,13 +71,21 @@ export function parallel(jobs: number): Parallel {
       );
     },
     trials: (tasks, onResult) =>
-      get().map(
+      tasks.length <= 1
+        ? localTrials(tasks, onResult)
+        : get().map(
         tasks.map((args) => ({ kind: 'trial', args })),
         onResult,
         (t) => runTrialTask(t.args as TrialTask),
       ),
     run: <T, R>(kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
-      get().map(
+      tasks.length <= 1
+        ? tasks.map((t, i) => {
+            const r = local(t);
+            onResult?.(i, r);
+            return r;
+          })
+        : get().map(
         tasks.map((args) => ({ kind, args })),
         onResult,
         (t) => local(t.args as T),

@@ -68,10 +68,15 @@ const ready = (async () => {
   if (tsxUrl) (await import(tsxUrl)).register();
   return await import(moduleUrl);
 })().catch((e) => e);
-port.on('message', async ({ id, kind, args }) => {
+port.on('message', async ({ id, kind, args, claims, slot }) => {
   try {
     const mod = await ready;
     if (mod instanceof Error) throw mod;
+    // The caller may have taken this task back while it waited here (claim 0 → 1 is ours).
+    if (Atomics.compareExchange(claims, slot, 0, 1) !== 0) {
+      port.postMessage({ id, skipped: true });
+      return;
+    }
     port.postMessage({ id, result: await mod.runTask(kind, args) });
   } catch (e) {
     port.postMessage({ id, error: (e && e.message) || String(e) });
@@ -128,28 +133,43 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
         done++;
         onResult?.(index, result);
       };
+      // Who runs each task: whoever claims its slot first (0 → 1 a worker, 0 → 2 this thread), so
+      // that with a local runner this thread can take back a queued task no worker has begun —
+      // a worker still starting must not hold the batch up while this thread idles.
+      const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks.length)));
       const fill = (): void => {
         for (const w of workers) {
           while (w.queued < DEPTH && next < tasks.length) {
             const id = nextId++;
             ids.set(id, next);
             w.queued++;
-            w.port.postMessage({ id, kind: tasks[next].kind, args: tasks[next].args });
+            w.port.postMessage({ id, kind: tasks[next].kind, args: tasks[next].args, claims, slot: next });
             next++;
           }
         }
+      };
+      const runHere = (index: number): void => {
+        let result: R;
+        try {
+          result = (local as (task: Task) => R)(tasks[index]);
+        } catch (e) {
+          // The workers' queued results would land in the next call: end the pool instead.
+          this.close();
+          throw e;
+        }
+        land(index, result);
       };
       fill();
       while (done < tasks.length) {
         const seen = Atomics.load(flag, 0);
         let got = false;
         for (const w of workers) {
-          let m: { id: number; result?: R; error?: string } | undefined;
+          let m: { id: number; result?: R; error?: string; skipped?: boolean } | undefined;
           while (w.queued > 0 && (m = receiveMessageOnPort(w.port)?.message as typeof m) !== undefined) {
             got = true;
             w.queued--;
             const index = ids.get(m.id);
-            if (index === undefined) continue;
+            if (index === undefined || m.skipped) continue;
             if (m.error !== undefined) {
               this.close();
               throw new Error(m.error);
@@ -165,20 +185,18 @@ export function createPool(workerCount: number, moduleUrl: URL): TaskPool {
         lost = undefined;
         fill();
         if (got) continue;
-        // Every worker has its next task queued: the caller takes one itself, or waits until
-        // some worker bumps the counter (it may already have: then no wait).
+        // Every worker has its next task queued: the caller takes one itself — the next unsent, or
+        // else a queued one no worker has begun — or waits until some worker bumps the counter
+        // (it may already have: then no wait).
+        let taken = -1;
         if (local && next < tasks.length) {
-          const index = next++;
-          let result: R;
-          try {
-            result = local(tasks[index]);
-          } catch (e) {
-            // The workers' queued results would land in the next call: end the pool instead.
-            this.close();
-            throw e;
-          }
-          land(index, result);
-        } else if (done < tasks.length && Atomics.wait(flag, 0, seen, LIVENESS_MS) === 'timed-out') {
+          taken = next++;
+          claims[taken] = 2; // unsent: no worker can see it
+        } else if (local) {
+          for (let i = 0; i < next && taken < 0; i++) if (Atomics.compareExchange(claims, i, 0, 2) === 0) taken = i;
+        }
+        if (taken >= 0) runHere(taken);
+        else if (done < tasks.length && Atomics.wait(flag, 0, seen, LIVENESS_MS) === 'timed-out') {
           lost = workers.find((w) => {
             const tid = Atomics.load(tids, w.index);
             return w.queued > 0 && tid > 0 && !existsSync(`/proc/self/task/${tid}`);
