@@ -866,59 +866,48 @@ napi_value js_spike_shift_rows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// rowDots(x, n, v, out): out[r] = dot(v, row r).
-napi_value js_row_dots(napi_env env, napi_callback_info info) {
+// The arguments (Float64Array a, integer m, Float64Array b, Float64Array c) several passes take.
+bool array_int_array_array(napi_env env, napi_callback_info info, double** a, size_t* na, long* m, double** b, size_t* nb, double** c, size_t* nc) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 4 || !get_f64(env, argv[0], a, na) || !get_f64(env, argv[2], b, nb) || !get_f64(env, argv[3], c, nc)) return false;
+  *m = get_long(env, argv[1]);
+  return *m > 0;
+}
+
+// rowDots(x, n, v, out): out[r] = dot(v, row r of x).
+napi_value js_row_dots(napi_env env, napi_callback_info info) {
   double *x, *v, *out;
   size_t nx, nv, no;
-  if (argc != 4 || !get_f64(env, argv[0], &x, &nx) || !get_f64(env, argv[2], &v, &nv) || !get_f64(env, argv[3], &out, &no)) {
-    return throw_type(env, "rowDots(x: Float64Array, n, v: Float64Array, out: Float64Array)");
+  long n;
+  if (!array_int_array_array(env, info, &x, &nx, &n, &v, &nv, &out, &no) || nv != static_cast<size_t>(n) || nx != no * static_cast<size_t>(n)) {
+    return throw_type(env, "rowDots(x: Float64Array(rows·n), n, v: Float64Array(n), out: Float64Array(rows))");
   }
-  const long n = get_long(env, argv[1]);
-  if (n <= 0 || nv != static_cast<size_t>(n) || nx != no * static_cast<size_t>(n)) return throw_type(env, "rowDots: sizes do not match");
   row_dots(x, static_cast<long>(no), n, v, out);
   return nullptr;
 }
 
-// reluRowSums(pre, k, w, out) and reluGradientWeights(pre, k, r, w): pre rows×k, w of k, out/r of rows.
-bool relu_args(napi_env env, napi_callback_info info, double** pre, long* rows, long* k, double** w, double** other) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  double *a, *b, *c;
-  size_t na, nb, nc;
-  if (argc != 4 || !get_f64(env, argv[0], &a, &na) || !get_f64(env, argv[2], &b, &nb) || !get_f64(env, argv[3], &c, &nc)) return false;
-  const long kk = get_long(env, argv[1]);
-  if (kk <= 0 || na % static_cast<size_t>(kk) != 0 || na / static_cast<size_t>(kk) != nc) return false;
-  *pre = a;
-  *rows = static_cast<long>(nc);
-  *k = kk;
-  *other = c;
-  *w = b;
-  return static_cast<size_t>(kk) == nb;
-}
-
+// reluRowSums(pre, k, w, out): out_j = Σ_i w_i·relu(pre_ji).
 napi_value js_relu_row_sums(napi_env env, napi_callback_info info) {
   double *pre, *w, *out;
-  long rows, k;
-  if (!relu_args(env, info, &pre, &rows, &k, &w, &out)) return throw_type(env, "reluRowSums(pre: Float64Array, k, w: Float64Array(k), out: Float64Array(rows))");
-  relu_row_sums(pre, rows, k, w, out);
+  size_t np, nw, no;
+  long k;
+  if (!array_int_array_array(env, info, &pre, &np, &k, &w, &nw, &out, &no) || nw != static_cast<size_t>(k) || np != no * static_cast<size_t>(k)) {
+    return throw_type(env, "reluRowSums(pre: Float64Array(rows·k), k, w: Float64Array(k), out: Float64Array(rows))");
+  }
+  relu_row_sums(pre, static_cast<long>(no), k, w, out);
   return nullptr;
 }
 
+// reluGradientWeights(pre, k, r, w): pre_ji ← (r_j·w_i)·σ′(pre_ji).
 napi_value js_relu_gradient_weights(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   double *pre, *r, *w;
   size_t np, nr, nw;
-  if (argc != 4 || !get_f64(env, argv[0], &pre, &np) || !get_f64(env, argv[2], &r, &nr) || !get_f64(env, argv[3], &w, &nw)) {
-    return throw_type(env, "reluGradientWeights(pre: Float64Array, k, r: Float64Array(rows), w: Float64Array(k))");
+  long k;
+  if (!array_int_array_array(env, info, &pre, &np, &k, &r, &nr, &w, &nw) || nw != static_cast<size_t>(k) || np != nr * static_cast<size_t>(k)) {
+    return throw_type(env, "reluGradientWeights(pre: Float64Array(rows·k), k, r: Float64Array(rows), w: Float64Array(k))");
   }
-  const long k = get_long(env, argv[1]);
-  if (k <= 0 || static_cast<size_t>(k) != nw || np != nr * static_cast<size_t>(k)) return throw_type(env, "reluGradientWeights: sizes do not match");
   relu_gradient_weights(pre, static_cast<long>(nr), k, r, w);
   return nullptr;
 }
