@@ -10,7 +10,7 @@ import { finiteAllowance } from '../../theorems/oracle-mei-montanari.ts';
 import { TIERS } from '../../theorems/run.ts';
 import { finiteSizeLawAt, SRF_FINITE_D, srfAsymptotics, srfAsymptoticsLadder, srfFiniteCorrection, UNMEASURED_EXCESS } from '../../theorems/srf-asymptotics.ts';
 
-type Cell = { fits: { own: { power: number; c: number; c_se: number }[] }; lambda?: number };
+type Cell = { cells: { d: number }[]; fits: { own: { power: number; c: number; c_se: number }[] }; lambda?: number };
 const fixture = summary as unknown as Record<string, Cell>;
 const pinned = (n: number) => validateConfig({ ...DEFAULT_CONFIG, ...srfAsymptotics.pinned[0].config, n });
 
@@ -19,8 +19,8 @@ describe('srf-asymptotics: the oracle carries the measured O(1/d) excess', () =>
     expect(SRF_FINITE_D.length).toBeGreaterThan(0);
     for (const law of SRF_FINITE_D) {
       const cell = fixture[String(law.setting.etaTilde)];
-      expect(cell, `fixture for η̃ = ${law.setting.etaTilde}`).toBeDefined();
-      expect(cell.lambda).toBeDefined();
+      // Measured at this (η̃, λ), along d = 200–1600 at least (the range the fit is quoted for).
+      expect(cell?.cells.map((c) => c.d), `fixture for η̃ = ${law.setting.etaTilde}`).toEqual(expect.arrayContaining([200, 400, 800, 1600]));
       expect(cell.lambda).toBeCloseTo(law.setting.lambda, 12);
       const fit = cell.fits.own.find((f) => f.power === 1) as { c: number; c_se: number };
       expect(Math.abs(fit.c - law.kappa)).toBeLessThan(0.005);

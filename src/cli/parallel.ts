@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, trialBytes } from '../data/config.ts';
 import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
-import { localTrials, runTrialTask, type TrialBatch, type TrialTask } from '../experiment/trial-task.ts';
+import { localTrials, runTrialTask, type TrialBatch } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
-import { createPool, defaultJobs, type TaskPool } from '../parallel/pool.ts';
+import { createPool, defaultJobs, runInTurn, type TaskPool } from '../parallel/pool.ts';
 import type { FlagSpec, ParsedFlags } from './args.ts';
 import { numberFlag } from './args.ts';
 
@@ -43,12 +43,7 @@ export function jobsFlag(flags: ParsedFlags, config?: ExperimentConfig): number 
 export function parallel(jobs: number): Parallel {
   if (jobs <= 1) {
     const measure = <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => seeds.map((seed) => spec.measure(n, seed));
-    const run = <T, R>(_kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
-      tasks.map((t, i) => {
-        const r = local(t);
-        onResult?.(i, r);
-        return r;
-      });
+    const run = <T, R>(_kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] => runInTurn(tasks, local, onResult);
     return { jobs: 1, measure, trials: localTrials, run, close: () => undefined };
   }
   // Kernel threads are per process: every worker thread shares the setting made here.
@@ -59,37 +54,18 @@ export function parallel(jobs: number): Parallel {
   // jobs − 1 workers and this thread, which runs tasks while the workers have theirs queued.
   // Started at the first batch: a command that never runs trials in parallel starts no worker.
   const get = (): TaskPool => (pool ??= createPool(jobs - 1, new URL(`./worker${ext}`, import.meta.url)));
+  // A batch of one task runs here: starting a worker for it would only add the worker's start-up.
+  const run = <T, R>(kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
+    tasks.length <= 1 ? runInTurn(tasks, local, onResult) : get().map(tasks.map((args) => ({ kind, args })), onResult, (t) => local(t.args as T));
   return {
     jobs,
-    // A batch of one task runs here: starting a worker for it would only add the worker's start-up.
     measure: <T>(spec: LadderSpec<T>, n: number, seeds: readonly number[]): T[] => {
-      if (!spec.remote || seeds.length <= 1) return seeds.map((seed) => spec.measure(n, seed));
-      return get().map<T>(
-        seeds.map((seed) => ({ kind: 'claim-trial', args: { spec: spec.remote, n, seed } })),
-        undefined,
-        (t) => spec.measure(n, (t.args as { seed: number }).seed),
-      );
+      if (!spec.remote) return seeds.map((seed) => spec.measure(n, seed));
+      const remote = spec.remote;
+      return run('claim-trial', seeds.map((seed) => ({ spec: remote, n, seed })), (t) => spec.measure(n, t.seed));
     },
-    trials: (tasks, onResult) =>
-      tasks.length <= 1
-        ? localTrials(tasks, onResult)
-        : get().map(
-        tasks.map((args) => ({ kind: 'trial', args })),
-        onResult,
-        (t) => runTrialTask(t.args as TrialTask),
-      ),
-    run: <T, R>(kind: string, tasks: readonly T[], local: (task: T) => R, onResult?: (index: number, result: R) => void): R[] =>
-      tasks.length <= 1
-        ? tasks.map((t, i) => {
-            const r = local(t);
-            onResult?.(i, r);
-            return r;
-          })
-        : get().map(
-        tasks.map((args) => ({ kind, args })),
-        onResult,
-        (t) => local(t.args as T),
-      ),
+    trials: (tasks, onResult) => run('trial', tasks, runTrialTask, onResult),
+    run,
     close: () => {
       pool?.close();
       if (before !== null) nativeThreads(before);

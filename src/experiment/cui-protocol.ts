@@ -16,6 +16,7 @@ import { activate, gradientStep, stepFirstLayer, stepMultiplier } from '../model
 import { hermiteCoefficients } from '../math/hermite/index.ts';
 import { componentError } from './mixture-population.ts';
 import { fitRidge, matVec } from '../model/ridge.ts';
+import { runInTurn } from '../parallel/pool.ts';
 import { rootStream, type Stream } from '../random/stream.ts';
 import { type SrfInput, srfEtaToProject, srfLambdaToProject, srfMapping, type SrfMapping } from '../oracles/srf.ts';
 import { spikeDirection, srfFeatures, type SrfFeatureParams } from '../surrogates/srf.ts';
@@ -247,12 +248,7 @@ export type CuiTrialBatch = (tasks: readonly CuiTrialTask[], onResult?: (index: 
 export const runCuiTrialTask = (t: CuiTrialTask): CuiTrial => cuiTrial(t.setting, t.seed, t.variants);
 
 /** The tasks in turn, in this thread. */
-export const localCuiTrials: CuiTrialBatch = (tasks, onResult) =>
-  tasks.map((t, i) => {
-    const r = runCuiTrialTask(t);
-    onResult?.(i, r);
-    return r;
-  });
+export const localCuiTrials: CuiTrialBatch = (tasks, onResult) => runInTurn(tasks, runCuiTrialTask, onResult);
 
 /** `trials` independent trials from `seed` on, summarised with standard errors. */
 export function simulateCui(s: CuiSetting, trials: number, seed: number, variants: readonly string[] = Object.keys(SRF_VARIANTS), onProgress?: (message: string) => void): CuiSimulation {

@@ -4,6 +4,7 @@
 import type { ExperimentConfig } from '../data/config.ts';
 import { parseSurrogateList } from '../surrogates/index.ts';
 import { runTrial, type TrialResult } from './trial.ts';
+import { runInTurn } from '../parallel/pool.ts';
 
 export interface TrialTask {
   config: ExperimentConfig;
@@ -25,9 +26,4 @@ export function runTrialTask(t: TrialTask): TrialResult {
 }
 
 /** The tasks in turn, in this thread. */
-export const localTrials: TrialBatch = (tasks, onResult) =>
-  tasks.map((t, i) => {
-    const r = runTrialTask(t);
-    onResult?.(i, r);
-    return r;
-  });
+export const localTrials: TrialBatch = (tasks, onResult) => runInTurn(tasks, runTrialTask, onResult);

@@ -33,6 +33,15 @@ export interface TaskPool {
   close(): void;
 }
 
+/** Tasks run in turn in this thread, each result reported as it lands: what a pool does without workers. */
+export function runInTurn<T, R>(tasks: readonly T[], run: (task: T) => R, onResult?: (index: number, result: R) => void): R[] {
+  return tasks.map((t, i) => {
+    const r = run(t);
+    onResult?.(i, r);
+    return r;
+  });
+}
+
 /** Tasks queued per worker: the next one is already there when it finishes the current. */
 const DEPTH = 2;
 
