@@ -150,6 +150,62 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     );
   });
 
+  // A long fill runs on sixteen lanes, each jumped ahead to its own place in the stream, and is
+  // split over the threads; a fill of eight pairs runs sequentially. So filling eight pairs at a
+  // time (each row's vector part, then its scalar rest) is the sequential stream itself, and the
+  // one long call must give its values bit for bit, and leave the same state.
+  it('the native Gaussian fill gives the sequential bits on any lanes, rows and threads', () => {
+    const kernel = nat.gaussianPairs!;
+    const shape = fc.oneof(
+      fc.record({ rows: fc.integer({ min: 1, max: 3 }), rowPairs: fc.integer({ min: 4096, max: 70000 }) }),
+      fc.record({ rows: fc.integer({ min: 2, max: 400 }), rowPairs: fc.integer({ min: 1, max: 700 }) }),
+      fc.constantFrom({ rows: 1, rowPairs: 2 * 65536 + 3 }, { rows: 4000, rowPairs: 17 }, { rows: 300, rowPairs: 503 }),
+    );
+    const before = nativeThreads();
+    try {
+      fc.assert(
+        fc.property(shape, fc.constantFrom(1, 2), fc.integer({ min: 0, max: 2 ** 31 }), fc.double({ min: 0.1, max: 10, noNaN: true }), ({ rows, rowPairs }, threads, seed, scale) => {
+          const pairs = rows * rowPairs;
+          const start = Uint32Array.from([seed >>> 0, 0x9e3779b9, seed ^ 0x5bd1e995, 1]);
+          nativeThreads(threads);
+          const whole = new Float64Array(2 * pairs);
+          const wholeState = start.slice();
+          kernel(wholeState, whole, 0, pairs, scale, rowPairs);
+          const pieces = new Float64Array(2 * pairs);
+          const piecesState = start.slice();
+          const vectorPart = rowPairs - (rowPairs % 8);
+          for (let r = 0; r < rows; r++) {
+            const base = r * rowPairs;
+            for (let p = 0; p < vectorPart; p += 8) kernel(piecesState, pieces, 2 * (base + p), 8, scale);
+            if (vectorPart < rowPairs) kernel(piecesState, pieces, 2 * (base + vectorPart), rowPairs - vectorPart, scale);
+          }
+          expect(Array.from(wholeState)).toEqual(Array.from(piecesState));
+          for (let i = 0; i < whole.length; i++) if (!Object.is(whole[i], pieces[i])) expect([i, whole[i]]).toEqual([i, pieces[i]]);
+        }),
+        { numRuns: 30 },
+      );
+    } finally {
+      nativeThreads(before ?? undefined);
+    }
+  });
+
+  it('a stream fills rows with the numbers of filling them one by one, with and without the kernel', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 500, max: 1200 })), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (rows, length, seed, native) => {
+        const kernel = native ? nat.gaussianPairs! : null;
+        const byRow = rootStream(seed, kernel).child('rows');
+        const oneCall = rootStream(seed, kernel).child('rows');
+        const a = new Float64Array(3 + rows * length);
+        const b = new Float64Array(3 + rows * length);
+        for (let r = 0; r < rows; r++) byRow.fillGaussian(a, 3 + r * length, length);
+        oneCall.fillGaussianRows(b, 3, rows, length);
+        expect(oneCall.uniform()).toBe(byRow.uniform());
+        for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect([i, b[i]]).toEqual([i, a[i]]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('a whole trial gives the same errors on both backends (same seed, 1e-8 relative)', () => {
     const config = validateConfig({ ...DEFAULT_CONFIG, n: 150 });
     const surrogates = parseSurrogateList('hermite:3,cget');

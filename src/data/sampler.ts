@@ -120,10 +120,8 @@ export class SetSampler implements RowSampler {
     const y = new Float64Array(count);
     const component = new Int32Array(count);
     // ζ for every row, in row order from the one stream (as always: the same numbers).
-    for (let r = 0; r < count; r++) {
-      component[r] = this.componentOf(this.position + r);
-      this.inputs.fillGaussian(X.data, r * n, n);
-    }
+    for (let r = 0; r < count; r++) component[r] = this.componentOf(this.position + r);
+    this.inputs.fillGaussianRows(X.data, 0, count, n);
     // Each component's covariance step and mean on its rows (rows are independent).
     const la = linalg();
     const lists: number[][] = this.mixture.components.map(() => []);

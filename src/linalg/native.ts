@@ -14,7 +14,7 @@ interface KernelAddon {
   gram(transA: boolean, n: number, k: number, a: Float64Array, c: Float64Array): void;
   cholesky(s: Float64Array, n: number): number;
   choleskySolve(l: Float64Array, n: number, b: Float64Array, q: number): void;
-  gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number): void;
+  gaussianPairs(state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number, rowPairs?: number): void;
   relu(x: Float64Array, out: Float64Array): void;
   hermiteSeriesAdd(c: Float64Array, sqrtTable: Float64Array, invSqrtNext: Float64Array, x: Float64Array, scale: number, out: Float64Array): void;
   scaledMatVec(z: Float64Array, rows: number, cols: number, f: number, w: Float64Array, out: Float64Array): void;
@@ -73,6 +73,15 @@ function checkShape(cond: boolean, what: string): void {
 }
 
 function makeBackend(k: KernelAddon): LinalgBackend {
+  // An addon built before rows of pairs existed refuses a sixth argument: then one call per row.
+  const rowsInOneCall = (() => {
+    try {
+      k.gaussianPairs(new Uint32Array([1, 0, 0, 0]), new Float64Array(2), 0, 1, 1, 1);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
   const product = (ta: boolean, tb: boolean, m: number, n: number, depth: number, a: Matrix, b: Matrix): Matrix => {
     const c = zeros(m, n);
     k.gemm(ta, tb, m, n, depth, 1, a.data, b.data, 0, c.data);
@@ -112,7 +121,11 @@ function makeBackend(k: KernelAddon): LinalgBackend {
       k.choleskySolve(l, s.rows, x, b.cols);
       return { rows: b.rows, cols: b.cols, data: x };
     },
-    gaussianPairs: (state, out, offset, pairs, scale) => k.gaussianPairs(state, out, offset, pairs, scale),
+    gaussianPairs: (state, out, offset, pairs, scale, rowPairs) => {
+      if (rowPairs === undefined || rowPairs === pairs) k.gaussianPairs(state, out, offset, pairs, scale);
+      else if (rowsInOneCall) k.gaussianPairs(state, out, offset, pairs, scale, rowPairs);
+      else for (let r = 0; r < pairs / rowPairs; r++) k.gaussianPairs(state, out, offset + 2 * r * rowPairs, rowPairs, scale);
+    },
     // An addon built before these passes existed lacks them: the JavaScript runs instead.
     ...(typeof k.relu === 'function' ? { relu: (x: Float64Array, out: Float64Array) => k.relu(x, out) } : {}),
     ...(typeof k.hermiteSeriesAdd === 'function'

@@ -48,9 +48,10 @@ function hashKey(key: StreamKey, label: string): StreamKey {
  * formulas; only log/sin/cos may differ in the last bit). The native backend has one
  * (native/kernels.cc); a stream is given it explicitly (rootStream, trialStreams) and passes it
  * to its children, so what a stream draws depends only on its seed and its kernel, never on
- * which modules were imported. With none, everything runs in JavaScript.
+ * which modules were imported. With none, everything runs in JavaScript. With `rowPairs`, the
+ * pairs are consecutive rows of that many, each made exactly as its own call would make it.
  */
-export type GaussianPairsKernel = (state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number) => void;
+export type GaussianPairsKernel = (state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number, rowPairs?: number) => void;
 
 // Below this many pairs the call overhead outweighs the kernel; the cut-off is fixed, so a run
 // with a given kernel still replays bit for bit.
@@ -150,6 +151,29 @@ export class Stream {
       out[i + 1] = r * Math.sin(t);
     }
     if (i < end) out[i] = scale * this.gaussian();
+  }
+
+  /**
+   * Fill `rows` consecutive rows of `length` Gaussians from out[offset]: the same numbers as
+   * `fillGaussian` row after row, in one kernel call where the rows are long enough for the kernel.
+   */
+  fillGaussianRows(out: Float64Array, offset: number, rows: number, length: number, scale = 1): void {
+    const pairsKernel = this.pairsKernel;
+    const rowPairs = length >> 1;
+    // Odd rows end in a JavaScript draw, and short rows are JavaScript throughout: row by row.
+    if (pairsKernel === null || length % 2 !== 0 || rowPairs < KERNEL_MIN_PAIRS || rows < 2) {
+      for (let r = 0; r < rows; r++) this.fillGaussian(out, offset + r * length, length, scale);
+      return;
+    }
+    stateScratch[0] = this.s0;
+    stateScratch[1] = this.s1;
+    stateScratch[2] = this.s2;
+    stateScratch[3] = this.s3;
+    pairsKernel(stateScratch, out, offset, rows * rowPairs, scale, rowPairs);
+    this.s0 = stateScratch[0] | 0;
+    this.s1 = stateScratch[1] | 0;
+    this.s2 = stateScratch[2] | 0;
+    this.s3 = stateScratch[3] | 0;
   }
 
   /** A fresh array of standard Gaussians. */
