@@ -5,7 +5,7 @@
 // products are bit-identical at any thread count (properties/linalg), so results are the same
 // whatever N is.
 import { availableParallelism } from 'node:os';
-import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, trialBytes } from '../data/config.ts';
+import { type ExperimentConfig, MEMORY_BUDGET_BYTES, sizesOf, workerBytes } from '../data/config.ts';
 import type { LadderSpec, TrialRunner } from '../experiment/engine.ts';
 import { localTrials, runTrialTask, type TrialBatch } from '../experiment/trial-task.ts';
 import { nativeThreads } from '../linalg/index.ts';
@@ -29,12 +29,13 @@ export const JOBS_FLAG: Record<'jobs', FlagSpec> = {
 
 /**
  * --jobs, at most as many as concurrent trials of `config` fit in the memory one trial may use
- * (60% of the machine's, trialBytes): each worker holds a whole trial (~0.46 GB at n = 2000).
+ * (60% of the machine's, workerBytes): each worker holds a whole trial (~0.46 GB at n = 2000)
+ * and up to 0.27 GB of recycled arrays.
  */
 export function jobsFlag(flags: ParsedFlags, config?: ExperimentConfig): number {
   const asked = numberFlag(flags, 'jobs', defaultJobs(), { min: 1, max: 256, integer: true });
   if (!config) return asked;
-  const fit = Math.max(1, Math.floor(MEMORY_BUDGET_BYTES / trialBytes(sizesOf(config))));
+  const fit = Math.max(1, Math.floor(MEMORY_BUDGET_BYTES / workerBytes(sizesOf(config))));
   if (fit < asked) process.stderr.write(`onestep: --jobs ${asked} lowered to ${fit}: that many trials of this size fit in memory at once\n`);
   return Math.min(asked, fit);
 }

@@ -3,6 +3,7 @@
 // the offending field, its value and the allowed range (never a silent NaN downstream).
 import { totalmem } from 'node:os';
 import { ACTIVATION_NAMES, type ActivationName } from '../math/activations.ts';
+import { POOL_LIMIT_BYTES } from '../linalg/matrix.ts';
 
 export const TARGET_ACTIVATIONS = ['relu', 'tanh', 'linear'] as const;
 export type TargetActivation = (typeof TARGET_ACTIVATIONS)[number];
@@ -350,6 +351,11 @@ export function trialBytes(s: Sizes): number {
   const testRows = testBlockRows(s.k);
   const doubles = s.n * (s.mStep + s.m) + 4 * s.k * s.n + s.mStep * s.k + 2 * s.m * s.k + 2 * Math.min(s.m, s.k) ** 2 + testRows * (s.k + s.n);
   return 8 * doubles;
+}
+
+/** What one worker thread may hold: a trial at its peak, and the recycled storage it keeps (linalg/matrix.ts). */
+export function workerBytes(s: Sizes): number {
+  return trialBytes(s) + POOL_LIMIT_BYTES;
 }
 
 /** ρ from a single ρ_1 (rest split equally) or a full list. */

@@ -10,7 +10,7 @@ import type { MixtureStructure } from '../data/mixture.ts';
 import { type LabelSpec, labelSpecOf, type RowSampler, type SampleBlock } from '../data/sampler.ts';
 import { type DataSource, dataSourceOf } from '../data/source.ts';
 import { gaussianKernel } from '../linalg/index.ts';
-import { fromData, type Matrix } from '../linalg/matrix.ts';
+import { fromData, type Matrix, recycle } from '../linalg/matrix.ts';
 import { activation, type Activation } from '../math/activations.ts';
 import { ErrorAccumulator, MomentAccumulator, zeroOneError } from '../model/errors.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
@@ -89,10 +89,12 @@ export function firstLayerOfTrial(config: ExperimentConfig, seed: number): { mix
 /** Where test rows come from: a sampler, or arrays loaded from disk. */
 export interface BlockSource {
   next(rows: number): SampleBlock | null;
+  /** The block will not be read again: its storage may be reused (absent: it is kept). */
+  done?(block: SampleBlock): void;
 }
 
 export function samplerSource(s: RowSampler): BlockSource {
-  return { next: (rows) => (s.remaining > 0 ? s.next(rows) : null) };
+  return { next: (rows) => (s.remaining > 0 ? s.next(rows) : null), done: (block) => recycle(block.X) };
 }
 
 export function arraySource(set: SampleBlock): BlockSource {
@@ -158,10 +160,15 @@ function fitOrFailure(Z: Matrix, y: Float64Array, lambda: number, isNetwork: boo
 export function fitReadouts(maps: FeatureMap[], Fhat: Matrix, ridgeSet: SampleBlock, lambda: number, noiseFor: (name: string, set: 'ridge' | 'test') => Stream): Readout[] {
   const invSqrtK = 1 / Math.sqrt(Fhat.rows);
   const pre = preactivations(ridgeSet.X, Fhat);
-  return maps.map((map, i) => {
+  const readouts = maps.map((map, i) => {
     const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
-    return fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
+    const readout = fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
+    // A readout keeps ŵ and the fitted values, not Z: its storage serves the next map.
+    if (Z !== pre) recycle(Z);
+    return readout;
   });
+  recycle(pre);
+  return readouts;
 }
 
 /** Stage 4: every readout scored on the test blocks, and ½·Var(y) of the test labels. */
@@ -186,9 +193,14 @@ export function scoreReadouts(
     maps.forEach((map, i) => {
       const fit = fits[i];
       if (typeof fit === 'string') return;
-      // Predictions (Z/√k)ŵ without scaling Z itself: Z is not needed afterwards.
-      acc[i].add(block.y, scaledMatVec(map.features(block, preTest, testNoise[i]), invSqrtK, fit.w));
+      // Predictions (Z/√k)ŵ without scaling Z itself: Z is not needed afterwards, and its
+      // storage serves the next map's features.
+      const Z = map.features(block, preTest, testNoise[i]);
+      acc[i].add(block.y, scaledMatVec(Z, invSqrtK, fit.w));
+      if (Z !== preTest) recycle(Z);
     });
+    recycle(preTest);
+    test.done?.(block);
   }
   const scored = maps.map((map, i): ScoredModel => {
     const fit = fits[i];

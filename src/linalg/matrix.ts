@@ -7,8 +7,41 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
+// Storage handed back by `recycle`, for the next `zeros` of the same length. A fresh array of
+// megabytes is paid for on first touch, one page fault per 4 KB (about 2 µs each on the
+// development VM: 16–23 ms for 40 MB, against 2.5 ms to zero it again), and a trial at
+// n = 1000 allocates over 200 MB of short-lived arrays. Only arrays of at least 2 MB are kept,
+// at most POOL_LIMIT_BYTES in all (per thread: each worker has its own module instance).
+const POOL_MIN_LENGTH = 1 << 18;
+export const POOL_LIMIT_BYTES = 256 * 2 ** 20;
+const pool = new Map<number, Float64Array[]>();
+let pooledBytes = 0;
+
+/** A rows×cols matrix of zeros, on recycled storage where some of that length is free. */
 export function zeros(rows: number, cols: number): Matrix {
-  return { rows, cols, data: new Float64Array(rows * cols) };
+  const length = rows * cols;
+  const reused = length >= POOL_MIN_LENGTH ? pool.get(length)?.pop() : undefined;
+  if (reused === undefined) return { rows, cols, data: new Float64Array(length) };
+  pooledBytes -= reused.byteLength;
+  reused.fill(0);
+  return { rows, cols, data: reused };
+}
+
+/**
+ * Give the storage of matrices nobody will read again to later `zeros` calls. Only the caller
+ * can know that no reference remains: a recycled array is overwritten by whoever gets it next.
+ * Views into a larger buffer and small arrays are left to the garbage collector.
+ */
+export function recycle(...matrices: Matrix[]): void {
+  for (const { data } of matrices) {
+    if (data.length < POOL_MIN_LENGTH || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) continue;
+    if (pooledBytes + data.byteLength > POOL_LIMIT_BYTES) continue;
+    let list = pool.get(data.length);
+    if (list === undefined) pool.set(data.length, (list = []));
+    if (list.includes(data)) continue; // handed back twice (a map that returned its input)
+    list.push(data);
+    pooledBytes += data.byteLength;
+  }
 }
 
 export function fromData(rows: number, cols: number, data: Float64Array): Matrix {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LinalgBackend } from './backend.ts';
-import { type Matrix, zeros } from './matrix.ts';
+import { type Matrix, recycle, zeros } from './matrix.ts';
 
 interface KernelAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
@@ -114,11 +114,18 @@ function makeBackend(k: KernelAddon): LinalgBackend {
     },
     choleskySolve(s, b) {
       checkShape(s.rows === s.cols && b.rows === s.rows, `solve with ${s.rows}x${s.cols} and rhs ${b.rows}x${b.cols}`);
-      const l = Float64Array.from(s.data);
+      // The factor is written over a copy (S is the caller's), on recycled storage.
+      const factor = zeros(s.rows, s.cols);
+      const l = factor.data;
+      l.set(s.data);
       const bad = k.cholesky(l, s.rows);
-      if (bad !== 0) throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+      if (bad !== 0) {
+        recycle(factor);
+        throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+      }
       const x = Float64Array.from(b.data);
       k.choleskySolve(l, s.rows, x, b.cols);
+      recycle(factor);
       return { rows: b.rows, cols: b.cols, data: x };
     },
     gaussianPairs: (state, out, offset, pairs, scale, rowPairs) => {

@@ -1,7 +1,7 @@
 // The two-layer network of docs/model.md §3: f(x) = (1/√k) wᵀσ(Fx), its initialisation, and the one
 // large gradient step on the first layer (on its own sample set, second layer fixed).
 import { linalg } from '../linalg/index.ts';
-import { type Matrix, zeros } from '../linalg/matrix.ts';
+import { type Matrix, recycle, zeros } from '../linalg/matrix.ts';
 import { matTVec } from '../linalg/power-iteration.ts';
 import type { StepScale } from '../data/config.ts';
 import type { Stream } from '../random/stream.ts';
@@ -96,7 +96,9 @@ export function gradientStep(net: Network, X: Matrix, y: Float64Array, act: Acti
       for (let i = 0; i < k; i++) D.data[base + i] = rj * net.w[i] * act.df(D.data[base + i]);
     }
   }
-  return linalg().mulAtB(D, X);
+  const G = linalg().mulAtB(D, X);
+  recycle(D);
+  return G;
 }
 
 /**

@@ -4,7 +4,7 @@
 // (push-through identity), so the solve is always in the smaller dimension.
 import { ConfigError } from '../data/config.ts';
 import { linalg } from '../linalg/index.ts';
-import { fromData, type Matrix } from '../linalg/matrix.ts';
+import { fromData, type Matrix, recycle } from '../linalg/matrix.ts';
 
 export interface RidgeFit {
   w: Float64Array;
@@ -99,9 +99,11 @@ export function fitRidge(Z: Matrix, y: Float64Array, lambda: number): RidgeFit {
     const gram = addRidge(la.gramAtA(Z), lambda * m);
     const rhs = la.mulAtB(Z, fromData(m, 1, y));
     w = solveRidgeSystem(gram, rhs, lambda).data;
+    recycle(gram);
   } else {
     const gram = addRidge(la.gramAAt(Z), lambda * m);
     const dual = solveRidgeSystem(gram, fromData(m, 1, Float64Array.from(y)), lambda);
+    recycle(gram);
     w = la.mulAtB(Z, dual).data;
   }
   const fitted = scaledMatVec(Z, 1, w);

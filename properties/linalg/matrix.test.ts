@@ -1,0 +1,52 @@
+// zeros() on recycled storage: what a recycled array may be given to, and that it comes back
+// as zeros. The pool changes where memory comes from, never a value (a trial's JSON is the
+// same with a cold and a warm pool: the last test).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
+import { runTrial } from '../../src/experiment/trial.ts';
+import { fromData, recycle, zeros } from '../../src/linalg/matrix.ts';
+import { parseSurrogateList } from '../../src/surrogates/index.ts';
+
+const BIG = 1 << 18; // the smallest length the pool keeps (2 MB)
+
+describe('zeros on recycled storage', () => {
+  it('a recycled array comes back from zeros of its length, all zeros, once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.double({ noNaN: false }), (extra, fill) => {
+        const length = BIG + extra;
+        const a = zeros(1, length);
+        a.data.fill(fill);
+        recycle(a, a); // twice: kept once
+        const b = zeros(length, 1);
+        expect(b.data === a.data).toBe(true); // identity only: printing 2 MB arrays is slow
+        expect([b.rows, b.cols]).toEqual([length, 1]);
+        let firstNonZero = -1;
+        for (let i = 0; i < length && firstNonZero < 0; i++) if (!Object.is(b.data[i], 0)) firstNonZero = i;
+        expect(firstNonZero).toBe(-1);
+        expect(zeros(1, length).data === a.data).toBe(false); // given out once only
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('small arrays and views into a larger buffer are never reused', () => {
+    const small = zeros(1, BIG - 1);
+    recycle(small);
+    expect(zeros(1, BIG - 1).data === small.data).toBe(false);
+    const whole = new Float64Array(2 * BIG);
+    const view = fromData(1, BIG, whole.subarray(BIG));
+    const head = fromData(1, BIG, whole.subarray(0, BIG));
+    recycle(view, head);
+    const next = zeros(1, BIG);
+    expect(next.data.buffer === whole.buffer).toBe(false);
+  });
+
+  it('a trial gives the same numbers on a cold pool and on a warm one', () => {
+    const config = validateConfig({ ...DEFAULT_CONFIG, n: 600 }); // test blocks and ridge arrays above 2 MB
+    const run = () => runTrial({ config, seed: 11, surrogates: parseSurrogateList('hermite:3,cget'), degreeCap: null });
+    const first = run();
+    const second = run();
+    expect({ ...second, seconds: 0 }).toEqual({ ...first, seconds: 0 });
+  });
+});
