@@ -339,24 +339,87 @@ void gram(long n, long k, const View& a, double* c) {
         for (long j = std::max(j0, i + 1); j < std::min(j0 + T, n); j++) c[i * n + j] = c[j * n + i];
 }
 
-// Σ x[i]·y[i] with four vector accumulators (a fixed, reproducible summation order).
-double dot(const double* x, const double* y, long len) {
-  v8d s0{}, s1{}, s2{}, s3{};
-  long i = 0;
-  for (; i + 32 <= len; i += 32) {
-    v8d x0, x1, x2, x3, y0, y1, y2, y3;
-    std::memcpy(&x0, x + i, 64); std::memcpy(&y0, y + i, 64);
-    std::memcpy(&x1, x + i + 8, 64); std::memcpy(&y1, y + i + 8, 64);
-    std::memcpy(&x2, x + i + 16, 64); std::memcpy(&y2, y + i + 16, 64);
-    std::memcpy(&x3, x + i + 24, 64); std::memcpy(&y3, y + i + 24, 64);
-    s0 += x0 * y0; s1 += x1 * y1; s2 += x2 * y2; s3 += x3 * y3;
+// c broadcast to every lane (not 0 + c, which would turn −0 into +0 where JavaScript keeps −0).
+template <typename T> inline T splat(double c) {
+  if constexpr (std::is_same_v<T, double>) {
+    return c;
+  } else {
+    return T{c, c, c, c, c, c, c, c};
   }
-  const v8d s = (s0 + s1) + (s2 + s3);
-  double total = 0.0;
-  for (int j = 0; j < 8; j++) total += s[j];
-  for (; i < len; i++) total += x[i] * y[i];
-  return total;
 }
+
+// The Cholesky's base case: columns [j, j + w), w ≤ 16, for rows [j, n), the earlier columns'
+// updates already applied. Every entry by one written rule, t = Σ_{p=j}^{c−1} a_p·b_p summed in
+// order with each product rounded (no fused multiply-add), then (x − t)/L_cc, or √(x − t) on the
+// diagonal; so its bits depend neither on the compiler nor on how rows are grouped. The
+// diagonal block goes row by row; the rows below it, eight at a time in the lanes of a vector
+// (each lane the same rule), from a small transposed tile.
+#ifdef __clang__
+#pragma float_control(push)
+#pragma clang fp contract(off)
+#else
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+constexpr long kBaseColumns = 16;
+
+long cholesky_base(double* s, long n, long j, long w) {
+  for (long r = j; r < j + w; r++) {
+    double* rr = s + r * n;
+    for (long c = j; c <= r; c++) {
+      const double* rc = s + c * n;
+      double t = 0.0;
+      for (long p = j; p < c; p++) t += rr[p] * rc[p];
+      if (c < r) {
+        rr[c] = (rr[c] - t) / rc[c];
+      } else {
+        const double d = rr[r] - t;
+        if (!(d > 0.0)) return r + 1;
+        rr[r] = std::sqrt(d);
+      }
+    }
+  }
+  long r = j + w;
+  alignas(64) double tile[kBaseColumns][8];  // tile[q][lane]: row r + lane, column j + q
+  for (; r + 8 <= n; r += 8) {
+    for (int lane = 0; lane < 8; lane++) {
+      const double* row = s + (r + lane) * n + j;
+      for (long q = 0; q < w; q++) tile[q][lane] = row[q];
+    }
+    for (long q = 0; q < w; q++) {
+      const double* rc = s + (j + q) * n + j;
+      v8d t{};
+      for (long p = 0; p < q; p++) {
+        v8d a;
+        std::memcpy(&a, tile[p], sizeof a);
+        t += a * splat<v8d>(rc[p]);
+      }
+      v8d x;
+      std::memcpy(&x, tile[q], sizeof x);
+      const v8d v = (x - t) / splat<v8d>(rc[q]);
+      std::memcpy(tile[q], &v, sizeof v);
+    }
+    for (int lane = 0; lane < 8; lane++) {
+      double* row = s + (r + lane) * n + j;
+      for (long q = 0; q < w; q++) row[q] = tile[q][lane];
+    }
+  }
+  for (; r < n; r++) {
+    double* rr = s + r * n;
+    for (long c = j; c < j + w; c++) {
+      const double* rc = s + c * n;
+      double t = 0.0;
+      for (long p = j; p < c; p++) t += rr[p] * rc[p];
+      rr[c] = (rr[c] - t) / rc[c];
+    }
+  }
+  return 0;
+}
+#ifdef __clang__
+#pragma float_control(pop)
+#else
+#pragma GCC pop_options
+#endif
 
 // In-place lower Cholesky of the row-major n×n matrix s (only the lower triangle is read and,
 // afterwards, meaningful). Right-looking by blocks of NB columns: factor the diagonal block,
@@ -366,20 +429,7 @@ double dot(const double* x, const double* y, long len) {
 // applied. Recursively: the left half, then the right half's update from it as one product, then
 // the right half; 16 columns or fewer column by column. Returns 0 or the failing pivot + 1.
 long cholesky_panel(double* s, long n, long j, long w) {
-  if (w <= 16) {
-    for (long c = j; c < j + w; c++) {
-      double* rc = s + c * n;
-      const double d = rc[c] - dot(rc + j, rc + j, c - j);
-      if (!(d > 0.0)) return c + 1;
-      const double l = std::sqrt(d);
-      rc[c] = l;
-      for (long r = c + 1; r < n; r++) {
-        double* rr = s + r * n;
-        rr[c] = (rr[c] - dot(rr + j, rc + j, c - j)) / l;
-      }
-    }
-    return 0;
-  }
+  if (w <= kBaseColumns) return cholesky_base(s, n, j, w);
   const long h = w / 2;
   if (const long bad = cholesky_panel(s, n, j, h)) return bad;
   // A[j+h:n, j+h:j+w] −= L[j+h:n, j:j+h] · L[j+h:j+w, j:j+h]ᵀ
@@ -800,14 +850,6 @@ void relu(const double* x, double* out, long n) {
   for (; i < n; i++) out[i] = x[i] > 0.0 ? x[i] : 0.0;
 }
 
-// c broadcast to every lane (not 0 + c, which would turn −0 into +0 where JavaScript keeps −0).
-template <typename T> inline T splat(double c) {
-  if constexpr (std::is_same_v<T, double>) {
-    return c;
-  } else {
-    return T{c, c, c, c, c, c, c, c};
-  }
-}
 
 // Σ_j c_j p_j(x) by p_{j+1} = (x p_j − √j p_{j−1})·(1/√(j+1)), with the caller's tables
 // sq[j] = √j and isn[j] = 1/√(j+1): for one entry (double) or eight (v8d, each lane the same).

@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { runTrial } from '../../src/experiment/trial.ts';
 import { linalg, nativeStatus, nativeThreads, useBackend } from '../../src/linalg/index.ts';
 import { dot, fromData, type Matrix } from '../../src/linalg/matrix.ts';
-import { nativeBackend } from '../../src/linalg/native.ts';
+import { nativeBackend, nativeCholeskyFactor } from '../../src/linalg/native.ts';
 import { referenceBackend } from '../../src/linalg/reference.ts';
 import { rootStream } from '../../src/random/stream.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
@@ -116,6 +116,45 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
         const got = nat.choleskySolve(s, rhs);
         const norm = Math.max(...want.data.map(Math.abs));
         for (let i = 0; i < want.data.length; i++) expect(Math.abs(got.data[i] - want.data[i])).toBeLessThanOrEqual(1e-12 * norm);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  // The factor's first columns come straight out of the base case (kernels.cc: panels of 128
+  // columns halved down to 16 or fewer), before any product has touched them, so they follow its
+  // written rule exactly: L_rc = (S_rc − t)/L_cc, L_cc = √(S_cc − t), t = Σ_{p<c} L_rp·L_cp summed
+  // in order, each product rounded, no fused multiply-add. The rows below the diagonal block go
+  // eight at a time in vector lanes and the rest one by one; both must give the rule's bits.
+  it('the first columns of the factor follow the base case rule bit for bit, in vector lanes and one by one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(1, 2), (p, seed, threads) => {
+        const g = randomMatrix(seed, p, p);
+        const s = ref.gramAAt(g);
+        for (let i = 0; i < p * p; i++) s.data[i] /= p;
+        for (let i = 0; i < p; i++) s.data[i * p + i] += 1;
+        let base = Math.min(128, p);
+        while (base > 16) base = Math.floor(base / 2);
+        const want = new Float64Array(p * base);
+        for (let c = 0; c < base; c++) {
+          for (let r = c; r < p; r++) {
+            let t = 0;
+            for (let q = 0; q < c; q++) t += want[r * base + q] * want[c * base + q];
+            want[r * base + c] = r === c ? Math.sqrt(s.data[r * p + r] - t) : (s.data[r * p + c] - t) / want[c * base + c];
+          }
+        }
+        const before = nativeThreads();
+        try {
+          nativeThreads(threads);
+          const l = nativeCholeskyFactor(s)!;
+          for (let r = 0; r < p; r++) {
+            for (let c = 0; c < Math.min(base, r + 1); c++) {
+              if (!Object.is(l.data[r * p + c], want[r * base + c])) expect([r, c, l.data[r * p + c]]).toEqual([r, c, want[r * base + c]]);
+            }
+          }
+        } finally {
+          nativeThreads(before ?? undefined);
+        }
       }),
       { numRuns: 40 },
     );

@@ -156,6 +156,16 @@ export function nativeProductInto(a: Matrix, b: Matrix, c: Matrix): boolean {
   return true;
 }
 
+/** The native lower Cholesky factor of S (its upper triangle not meaningful), for tests; null without the addon. */
+export function nativeCholeskyFactor(s: Matrix): Matrix | null {
+  if (!loaded.addon) return null;
+  checkShape(s.rows === s.cols, `Cholesky of ${s.rows}x${s.cols}`);
+  const l = Float64Array.from(s.data);
+  const bad = loaded.addon.cholesky(l, s.rows);
+  if (bad !== 0) throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+  return { rows: s.rows, cols: s.cols, data: l };
+}
+
 /** Threads the native GEMM uses (ONESTEP_THREADS, else every core); set with `n`. */
 export function nativeThreads(n?: number): number | null {
   return loaded.addon ? loaded.addon.threads(n) : null;
