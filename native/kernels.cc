@@ -427,7 +427,7 @@ long cholesky_base(double* s, long n, long j, long w) {
 // 1-based index of the first non-positive pivot.
 // Factor the panel of columns [j, j + w) for rows [j, n), its earlier columns' updates already
 // applied. Recursively: the left half, then the right half's update from it as one product, then
-// the right half; 16 columns or fewer column by column. Returns 0 or the failing pivot + 1.
+// the right half; 16 columns or fewer by the base case. Returns 0 or the failing pivot + 1.
 long cholesky_panel(double* s, long n, long j, long w) {
   if (w <= kBaseColumns) return cholesky_base(s, n, j, w);
   const long h = w / 2;
@@ -439,7 +439,9 @@ long cholesky_panel(double* s, long n, long j, long w) {
 }
 
 long cholesky(double* s, long n) {
-  constexpr long NB = 128;
+  // 256 columns, not 128: the trailing products run twice as deep, and the factor took 7.9–8.2
+  // against 8.7–9.3 ms at n = 1000 and 46.5–48.3 against 51.4–52.3 at 2000 (interleaved).
+  constexpr long NB = 256;
   for (long j = 0; j < n; j += NB) {
     const long jb = std::min(NB, n - j);
     if (const long bad = cholesky_panel(s, n, j, jb)) return bad;
