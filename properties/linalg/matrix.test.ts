@@ -1,11 +1,12 @@
 // zeros() on recycled storage: what a recycled array may be given to, and that it comes back
-// as zeros. The pool changes where memory comes from, never a value (a trial's JSON is the
-// same with a cold and a warm pool: the last test).
+// as zeros. The pool changes where memory comes from, never a value: a trial's numbers are the
+// same with a cold and a warm pool (the last test, which also fails if a writer handed
+// unzeroed storage by matrixToOverwrite left an entry unwritten).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { runTrial } from '../../src/experiment/trial.ts';
-import { fromData, recycle, zeros } from '../../src/linalg/matrix.ts';
+import { fromData, matrixToOverwrite, recycle, zeros } from '../../src/linalg/matrix.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 const BIG = 1 << 18; // the smallest length the pool keeps (2 MB)
@@ -28,6 +29,18 @@ describe('zeros on recycled storage', () => {
       }),
       { numRuns: 8 },
     );
+  });
+
+  it('matrixToOverwrite hands recycled storage over as it is (its writer sets every entry), else fresh zeros', () => {
+    const a = zeros(1, BIG);
+    a.data.fill(7);
+    recycle(a);
+    const b = matrixToOverwrite(BIG, 1);
+    expect(b.data === a.data).toBe(true);
+    expect(b.data[BIG - 1]).toBe(7);
+    const c = matrixToOverwrite(1, BIG);
+    expect(c.data === a.data).toBe(false);
+    expect(c.data[0]).toBe(0);
   });
 
   it('small arrays and views into a larger buffer are never reused', () => {

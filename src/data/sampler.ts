@@ -3,7 +3,7 @@
 // Rows are drawn in order from one stream, so a set is the same whether it is drawn whole
 // or in blocks of any size (the test set is streamed; --save-npy draws it whole).
 import { linalg } from '../linalg/index.ts';
-import { dot, type Matrix, zeros } from '../linalg/matrix.ts';
+import { dot, type Matrix, matrixToOverwrite } from '../linalg/matrix.ts';
 import type { Stream } from '../random/stream.ts';
 import type { ExperimentConfig, TargetActivation, Task } from './config.ts';
 import { componentCounts, type MixtureStructure } from './mixture.ts';
@@ -116,7 +116,7 @@ export class SetSampler implements RowSampler {
   next(rows: number): SampleBlock {
     const count = Math.min(rows, this.remaining);
     const n = this.mixture.n;
-    const X = zeros(count, n);
+    const X = matrixToOverwrite(count, n); // every entry a Gaussian below
     const y = new Float64Array(count);
     const component = new Int32Array(count);
     // ζ for every row, in row order from the one stream (as always: the same numbers).

@@ -17,14 +17,27 @@ export const POOL_LIMIT_BYTES = 256 * 2 ** 20;
 const pool = new Map<number, Float64Array[]>();
 let pooledBytes = 0;
 
+function takeRecycled(length: number): Float64Array | undefined {
+  const reused = length >= POOL_MIN_LENGTH ? pool.get(length)?.pop() : undefined;
+  if (reused !== undefined) pooledBytes -= reused.byteLength;
+  return reused;
+}
+
 /** A rows×cols matrix of zeros, on recycled storage where some of that length is free. */
 export function zeros(rows: number, cols: number): Matrix {
-  const length = rows * cols;
-  const reused = length >= POOL_MIN_LENGTH ? pool.get(length)?.pop() : undefined;
-  if (reused === undefined) return { rows, cols, data: new Float64Array(length) };
-  pooledBytes -= reused.byteLength;
+  const reused = takeRecycled(rows * cols);
+  if (reused === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
   reused.fill(0);
   return { rows, cols, data: reused };
+}
+
+/**
+ * A rows×cols matrix whose every entry the caller is about to write (a product, a Gaussian
+ * fill, a copy): recycled storage is handed over as it is, with whatever it held, which saves
+ * zeroing it (2.5 ms per 40 MB) where the writer would only overwrite the zeros.
+ */
+export function matrixToOverwrite(rows: number, cols: number): Matrix {
+  return { rows, cols, data: takeRecycled(rows * cols) ?? new Float64Array(rows * cols) };
 }
 
 /**

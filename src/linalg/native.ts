@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LinalgBackend } from './backend.ts';
-import { type Matrix, recycle, zeros } from './matrix.ts';
+import { type Matrix, matrixToOverwrite, recycle } from './matrix.ts';
 
 interface KernelAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, b: Float64Array, beta: number, c: Float64Array): void;
@@ -83,7 +83,7 @@ function makeBackend(k: KernelAddon): LinalgBackend {
     }
   })();
   const product = (ta: boolean, tb: boolean, m: number, n: number, depth: number, a: Matrix, b: Matrix): Matrix => {
-    const c = zeros(m, n);
+    const c = matrixToOverwrite(m, n); // β = 0: the kernel sets every entry
     k.gemm(ta, tb, m, n, depth, 1, a.data, b.data, 0, c.data);
     return c;
   };
@@ -103,19 +103,19 @@ function makeBackend(k: KernelAddon): LinalgBackend {
     },
     // The lower triangle, mirrored: the full product's bits at about 0.6 of its cost (kernels.cc).
     gramAtA(a) {
-      const c = zeros(a.cols, a.cols);
+      const c = matrixToOverwrite(a.cols, a.cols); // lower triangle computed, upper mirrored: every entry
       k.gram(true, a.cols, a.rows, a.data, c.data);
       return c;
     },
     gramAAt(a) {
-      const c = zeros(a.rows, a.rows);
+      const c = matrixToOverwrite(a.rows, a.rows);
       k.gram(false, a.rows, a.cols, a.data, c.data);
       return c;
     },
     choleskySolve(s, b) {
       checkShape(s.rows === s.cols && b.rows === s.rows, `solve with ${s.rows}x${s.cols} and rhs ${b.rows}x${b.cols}`);
       // The factor is written over a copy (S is the caller's), on recycled storage.
-      const factor = zeros(s.rows, s.cols);
+      const factor = matrixToOverwrite(s.rows, s.cols);
       const l = factor.data;
       l.set(s.data);
       const bad = k.cholesky(l, s.rows);
