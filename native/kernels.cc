@@ -965,6 +965,27 @@ void relu_gradient_weights(double* pre, long rows, long k, const double* r, cons
 #pragma GCC pop_options
 #endif
 
+// fn(begin, end) over [0, count) in contiguous parts, one per kernel thread, when there is work
+// enough to repay starting the threads (about 25 µs each here): `cost` is the work per item in
+// entries touched, and part boundaries fall on multiples of `align` (the passes' vector width).
+// Every item is computed the same way whichever part holds it, so the split changes no bit.
+template <typename F> void in_parts(long count, long cost, long align, F fn) {
+  const double work = static_cast<double>(count) * static_cast<double>(cost);
+  long parts = work < static_cast<double>(1 << 19) ? 1 : std::min<long>(thread_count(), count / align);
+  if (parts <= 1) {
+    fn(0L, count);
+    return;
+  }
+  const long per = ((count + parts - 1) / parts + align - 1) / align * align;
+  std::vector<std::thread> pool;
+  for (long t = 1; t < parts; t++) {
+    const long a = std::min(count, t * per), b = std::min(count, a + per);
+    if (b > a) pool.emplace_back(fn, a, b);
+  }
+  fn(0L, std::min(count, per));
+  for (auto& th : pool) th.join();
+}
+
 // ---- Node-API glue: the JavaScript wrappers check meaning; here types and sizes. ----
 
 napi_value throw_type(napi_env env, const char* msg) {
@@ -1112,7 +1133,7 @@ napi_value js_relu(napi_env env, napi_callback_info info) {
   if (argc != 2 || !get_f64(env, argv[0], &x, &nx) || !get_f64(env, argv[1], &out, &no) || nx != no) {
     return throw_type(env, "relu(x: Float64Array, out: Float64Array) of the same length");
   }
-  relu(x, out, static_cast<long>(nx));
+  in_parts(static_cast<long>(nx), 1, 8, [&](long a, long b) { relu(x + a, out + a, b - a); });
   return nullptr;
 }
 
@@ -1127,7 +1148,8 @@ napi_value js_hermite_series_add(napi_env env, napi_callback_info info) {
       !get_f64(env, argv[5], &out, &no) || nc == 0 || nx != no || nsq < nc || nisn < nc) {
     return throw_type(env, "hermiteSeriesAdd(c, sqrt table, 1/sqrt table, x, scale, out): tables at least as long as c, x and out of one length");
   }
-  hermite_series_add(c, static_cast<long>(nc) - 1, sq, isn, x, get_double(env, argv[4]), out, static_cast<long>(nx));
+  const double scale = get_double(env, argv[4]);
+  in_parts(static_cast<long>(nx), static_cast<long>(nc), 8, [&](long a, long b) { hermite_series_add(c, static_cast<long>(nc) - 1, sq, isn, x + a, scale, out + a, b - a); });
   return nullptr;
 }
 
@@ -1146,7 +1168,8 @@ napi_value js_scaled_mat_vec(napi_env env, napi_callback_info info) {
   if (rows < 0 || cols < 0 || __builtin_mul_overflow(rows, cols, &cells) || static_cast<size_t>(cells) != nz || static_cast<size_t>(cols) != nw || static_cast<size_t>(rows) != no) {
     return throw_type(env, "scaledMatVec: sizes do not match");
   }
-  scaled_mat_vec(z, rows, cols, get_double(env, argv[3]), w, out);
+  const double f = get_double(env, argv[3]);
+  in_parts(rows, cols, 1, [&](long a, long b) { scaled_mat_vec(z + a * cols, b - a, cols, f, w, out + a); });
   return nullptr;
 }
 
@@ -1172,7 +1195,9 @@ napi_value js_spike_shift_rows(napi_env env, napi_callback_info info) {
   for (size_t k = 0; k < nrows; k++) {
     if (rows[k] < 0 || static_cast<size_t>(rows[k]) >= nx / static_cast<size_t>(n)) return throw_type(env, "spikeShiftRows: row out of range");
   }
-  spike_shift_rows(x, n, rows, static_cast<long>(nrows), spikes, static_cast<long>(nf), factors, nm == 0 ? nullptr : mean);
+  in_parts(static_cast<long>(nrows), n * (2 * static_cast<long>(nf) + 1), 1, [&](long a, long b) {
+    spike_shift_rows(x, n, rows + a, b - a, spikes, static_cast<long>(nf), factors, nm == 0 ? nullptr : mean);
+  });
   return nullptr;
 }
 
@@ -1194,7 +1219,7 @@ napi_value js_row_dots(napi_env env, napi_callback_info info) {
   if (!array_int_array_array(env, info, &x, &nx, &n, &v, &nv, &out, &no) || nv != static_cast<size_t>(n) || nx != no * static_cast<size_t>(n)) {
     return throw_type(env, "rowDots(x: Float64Array(rows·n), n, v: Float64Array(n), out: Float64Array(rows))");
   }
-  row_dots(x, static_cast<long>(no), n, v, out);
+  in_parts(static_cast<long>(no), n, 1, [&](long a, long b) { row_dots(x + a * n, b - a, n, v, out + a); });
   return nullptr;
 }
 
@@ -1206,7 +1231,7 @@ napi_value js_relu_row_sums(napi_env env, napi_callback_info info) {
   if (!array_int_array_array(env, info, &pre, &np, &k, &w, &nw, &out, &no) || nw != static_cast<size_t>(k) || np != no * static_cast<size_t>(k)) {
     return throw_type(env, "reluRowSums(pre: Float64Array(rows·k), k, w: Float64Array(k), out: Float64Array(rows))");
   }
-  relu_row_sums(pre, static_cast<long>(no), k, w, out);
+  in_parts(static_cast<long>(no), k, 1, [&](long a, long b) { relu_row_sums(pre + a * k, b - a, k, w, out + a); });
   return nullptr;
 }
 
@@ -1218,7 +1243,7 @@ napi_value js_relu_gradient_weights(napi_env env, napi_callback_info info) {
   if (!array_int_array_array(env, info, &pre, &np, &k, &r, &nr, &w, &nw) || nw != static_cast<size_t>(k) || np != nr * static_cast<size_t>(k)) {
     return throw_type(env, "reluGradientWeights(pre: Float64Array(rows·k), k, r: Float64Array(rows), w: Float64Array(k))");
   }
-  relu_gradient_weights(pre, static_cast<long>(nr), k, r, w);
+  in_parts(static_cast<long>(nr), k, 1, [&](long a, long b) { relu_gradient_weights(pre + a * k, b - a, k, r + a, w); });
   return nullptr;
 }
 

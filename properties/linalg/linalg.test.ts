@@ -221,7 +221,8 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
           expect(Array.from(wholeState)).toEqual(Array.from(piecesState));
           for (let i = 0; i < whole.length; i++) if (!Object.is(whole[i], pieces[i])) expect([i, whole[i]]).toEqual([i, pieces[i]]);
         }),
-        { numRuns: 30 },
+        // Always among the runs: fills long enough to be split over two threads (2·2^16 pairs and more).
+        { numRuns: 30, examples: [[{ rows: 1, rowPairs: 2 * 65536 + 3 }, 2, 12345, 1.5], [{ rows: 4000, rowPairs: 33 }, 2, 7, 0.5]] },
       );
     } finally {
       nativeThreads(before ?? undefined);
@@ -395,6 +396,53 @@ describe.skipIf(!nativeBackend)('native per-entry passes are the JavaScript, bit
       }),
       { numRuns: 200 },
     );
+  });
+
+  // Above about 2^19 entries of work each pass is split over the kernel threads (kernels.cc,
+  // in_parts): every row or entry is computed the same way whichever part holds it, so one
+  // thread and two give the same bits, and both the JavaScript's.
+  it('split over the kernel threads, each pass gives the bits it gives on one thread, and the JavaScript’s', () => {
+    const g = (k: number, seed: number) => rootStream(seed).gaussians(k);
+    const rows = 601;
+    const n = 1000;
+    const runAt = (threads: number) => {
+      const before = nativeThreads();
+      try {
+        nativeThreads(threads);
+        const x = g(rows * n, 1);
+        const relu = new Float64Array(x.length);
+        nat.relu!(x, relu);
+        const herm = g(rows * n, 2);
+        nat.hermiteSeriesAdd!(Float64Array.of(0.3, -1, 0.5, 0.25, -0.125), Float64Array.from([0, 1, Math.SQRT2, Math.sqrt(3), 2]), Float64Array.from([1, Math.SQRT1_2, 1 / Math.sqrt(3), 0.5, 1 / Math.sqrt(5)]), x, 0.7, herm);
+        const pred = new Float64Array(rows);
+        nat.scaledMatVec!(fromData(rows, n, x), 0.03, g(n, 3), pred);
+        const shifted = Float64Array.from(x);
+        nat.spikeShiftRows!(shifted, n, Int32Array.from({ length: rows }, (_, r) => r).filter((r) => r % 3 !== 1), g(2 * n, 4), Float64Array.of(0.4, -0.2), g(n, 5));
+        const dots = new Float64Array(rows);
+        nat.rowDots!(shifted, n, g(n, 6), dots);
+        const sums = new Float64Array(rows);
+        nat.reluRowSums!(x, n, g(n, 7), sums);
+        const weights = Float64Array.from(x);
+        nat.reluGradientWeights!(weights, n, g(rows, 8), g(n, 9));
+        return [relu, herm, pred, shifted, dots, sums, weights];
+      } finally {
+        nativeThreads(before ?? undefined);
+      }
+    };
+    // One expect per array (an expect per entry of 600,000 takes seconds).
+    const firstDifference = (a: Float64Array, b: Float64Array): number => {
+      if (a.length !== b.length) return -2;
+      for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+      return -1;
+    };
+    const one = runAt(1);
+    const two = runAt(2);
+    expect(one.map((a, p) => firstDifference(two[p], a))).toEqual(one.map(() => -1));
+    // and the JavaScript's, for two of them over the whole length
+    const x = g(rows * n, 1);
+    expect(firstDifference(two[0], x.map((v) => (v > 0 ? v : 0)))).toBe(-1);
+    const v = g(n, 6);
+    expect(firstDifference(two[4], Float64Array.from({ length: rows }, (_, r) => dot(v, two[3].subarray(r * n, (r + 1) * n))))).toBe(-1);
   });
 
   it('a ReLU network’s step: Σ w_i·relu(pre) in order, and (r_j·w_i)·σ′(pre) in place', () => {
