@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';
 import { runTrial } from '../../src/experiment/trial.ts';
-import { fromData, matrixToOverwrite, recycle, zeros } from '../../src/linalg/matrix.ts';
+import { fromData, matrixToOverwrite, POOL_LIMIT_BYTES, recycle, zeros } from '../../src/linalg/matrix.ts';
 import { parseSurrogateList } from '../../src/surrogates/index.ts';
 
 const BIG = 1 << 18; // the smallest length the pool keeps (2 MB)
@@ -41,6 +41,15 @@ describe('zeros on recycled storage', () => {
     const c = matrixToOverwrite(1, BIG);
     expect(c.data === a.data).toBe(false);
     expect(c.data[0]).toBe(0);
+  });
+
+  it('a full pool drops the lengths handed back longest ago, and keeps the newest', () => {
+    const limit = POOL_LIMIT_BYTES / 8; // in doubles
+    const lengths = [1, 2, 3, 4, 5].map((i) => Math.floor(limit / 4) - i); // five just under a quarter: one too many
+    const arrays = lengths.map((length) => zeros(1, length));
+    for (const a of arrays) recycle(a);
+    const back = lengths.map((length) => matrixToOverwrite(1, length).data);
+    expect(back.map((b, i) => b === arrays[i].data)).toEqual([false, true, true, true, true]);
   });
 
   it('small arrays and views into a larger buffer are never reused', () => {

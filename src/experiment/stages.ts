@@ -163,8 +163,9 @@ export function fitReadouts(maps: FeatureMap[], Fhat: Matrix, ridgeSet: SampleBl
   const readouts = maps.map((map, i) => {
     const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
     const readout = fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
-    // A readout keeps ŵ and the fitted values, not Z: its storage serves the next map.
-    if (Z !== pre) recycle(Z);
+    // A readout keeps ŵ and the fitted values, not Z: its storage serves the next map. (A map
+    // that broke its contract and returned an input is not recycled: the inputs live on.)
+    if (Z.data !== pre.data && Z.data !== ridgeSet.X.data) recycle(Z);
     return readout;
   });
   recycle(pre);
@@ -197,7 +198,7 @@ export function scoreReadouts(
       // storage serves the next map's features.
       const Z = map.features(block, preTest, testNoise[i]);
       acc[i].add(block.y, scaledMatVec(Z, invSqrtK, fit.w));
-      if (Z !== preTest) recycle(Z);
+      if (Z.data !== preTest.data && Z.data !== block.X.data) recycle(Z);
     });
     recycle(preTest);
     test.done?.(block);

@@ -11,7 +11,8 @@ export interface Matrix {
 // megabytes is paid for on first touch, one page fault per 4 KB (about 2 µs each on the
 // development VM: 16–23 ms for 40 MB, against 2.5 ms to zero it again), and a trial at
 // n = 1000 allocates over 200 MB of short-lived arrays. Only arrays of at least 2 MB are kept,
-// at most POOL_LIMIT_BYTES in all (per thread: each worker has its own module instance).
+// at most POOL_LIMIT_BYTES in all (per thread: each worker has its own module instance), the
+// lengths handed back longest ago dropped first.
 const POOL_MIN_LENGTH = 1 << 18;
 export const POOL_LIMIT_BYTES = 256 * 2 ** 20;
 const pool = new Map<number, Float64Array[]>();
@@ -48,13 +49,24 @@ export function matrixToOverwrite(rows: number, cols: number): Matrix {
 export function recycle(...matrices: Matrix[]): void {
   for (const { data } of matrices) {
     if (data.length < POOL_MIN_LENGTH || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) continue;
-    if (pooledBytes + data.byteLength > POOL_LIMIT_BYTES) continue;
-    let list = pool.get(data.length);
-    if (list === undefined) pool.set(data.length, (list = []));
-    if (list.includes(data)) continue; // handed back twice (a map that returned its input)
+    if (data.byteLength > POOL_LIMIT_BYTES) continue;
+    if (pool.get(data.length)?.includes(data)) continue; // handed back twice (a map that returned its input)
+    // When the pool is full, the lengths not handed back longest make room (a ladder's earlier
+    // rungs, a figure's earlier points); the length handed back now goes to the back of the order.
+    while (pooledBytes + data.byteLength > POOL_LIMIT_BYTES) evictOldest();
+    const list = pool.get(data.length) ?? [];
+    pool.delete(data.length);
+    pool.set(data.length, list);
     list.push(data);
     pooledBytes += data.byteLength;
   }
+}
+
+function evictOldest(): void {
+  const [length, list] = pool.entries().next().value as [number, Float64Array[]];
+  const dropped = list.pop();
+  if (dropped) pooledBytes -= dropped.byteLength;
+  if (list.length === 0) pool.delete(length);
 }
 
 export function fromData(rows: number, cols: number, data: Float64Array): Matrix {

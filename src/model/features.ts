@@ -33,7 +33,9 @@ export interface FeatureMap {
   /**
    * Features (rows × k) of a block, on the scale of σ(F̂x) (not yet divided by √k).
    * `pre` = X F̂ᵀ is shared by all maps and must not be modified; `noise` is this map's own
-   * stream for the current set, consumed in row order.
+   * stream for the current set, consumed in row order. The result is handed over: return new
+   * storage (`zeros`), never an array the map keeps or one of its inputs, because the caller
+   * scales it in place and may reuse its storage once the block is scored (`recycle`).
    */
   features(block: SampleBlock, pre: Matrix, noise: Stream): Matrix;
   /** Facts worth reporting about the map (degree, scale b, noise level …). */
