@@ -23,6 +23,17 @@
 #include <thread>
 #include <vector>
 
+// Regions compiled without contracting a product and a sum into one fused multiply-add, for
+// code whose every rounding is specified (JavaScript never fuses; the Cholesky's base case is a
+// written rule). Scoped for both compilers: GCC's optimize options, clang's floating-point control.
+#ifdef __clang__
+#define NO_CONTRACTION_BEGIN _Pragma("float_control(push)") _Pragma("clang fp contract(off)")
+#define NO_CONTRACTION_END _Pragma("float_control(pop)")
+#else
+#define NO_CONTRACTION_BEGIN _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\")")
+#define NO_CONTRACTION_END _Pragma("GCC pop_options")
+#endif
+
 namespace {
 
 typedef double v8d __attribute__((vector_size(64)));
@@ -354,13 +365,7 @@ template <typename T> inline T splat(double c) {
 // diagonal; so its bits depend neither on the compiler nor on how rows are grouped. The
 // diagonal block goes row by row; the rows below it, eight at a time in the lanes of a vector
 // (each lane the same rule), from a small transposed tile.
-#ifdef __clang__
-#pragma float_control(push)
-#pragma clang fp contract(off)
-#else
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+NO_CONTRACTION_BEGIN
 constexpr long kBaseColumns = 16;
 
 long cholesky_base(double* s, long n, long j, long w) {
@@ -415,11 +420,7 @@ long cholesky_base(double* s, long n, long j, long w) {
   }
   return 0;
 }
-#ifdef __clang__
-#pragma float_control(pop)
-#else
-#pragma GCC pop_options
-#endif
+NO_CONTRACTION_END
 
 // In-place lower Cholesky of the row-major n×n matrix s (only the lower triangle is read and,
 // afterwards, meaningful). Right-looking by blocks of NB columns: factor the diagonal block,
@@ -829,15 +830,8 @@ void fill_gaussian_pairs(uint32_t* state, double* out, long rows, long row_pairs
 // ---- Per-entry passes, bit for bit the JavaScript they replace (src/math/activations.ts,
 // src/math/hermite/polynomials.ts, src/model/ridge.ts, src/model/network.ts, src/data/sampler.ts
 // with src/linalg/matrix.ts's dot): the same operations in the same order, and no contraction of
-// a product and a sum into one fused multiply-add (which JavaScript never does). The region is
-// scoped for both compilers: GCC's optimize options, clang's floating-point control. ----
-#ifdef __clang__
-#pragma float_control(push)
-#pragma clang fp contract(off)
-#else
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+// a product and a sum into one fused multiply-add (which JavaScript never does). ----
+NO_CONTRACTION_BEGIN
 
 // out[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0, as the JavaScript does); no branch to mispredict.
 void relu(const double* x, double* out, long n) {
@@ -959,11 +953,7 @@ void relu_gradient_weights(double* pre, long rows, long k, const double* r, cons
     for (long i = 0; i < k; i++) p[i] = rj * w[i] * (p[i] > 0.0 ? 1.0 : 0.0);
   }
 }
-#ifdef __clang__
-#pragma float_control(pop)
-#else
-#pragma GCC pop_options
-#endif
+NO_CONTRACTION_END
 
 // fn(begin, end) over [0, count) in contiguous parts, one per kernel thread, when there is work
 // enough to repay starting the threads (about 25 µs each here): `cost` is the work per item in
