@@ -10,7 +10,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { linalg, nativeStatus } from '../linalg/index.ts';
 import { kernelSection } from './kernel-bench.ts';
 import { numpyGemm, numpyMissing, numpyTrial } from './numpy-side.ts';
-import { sweepSection } from './sweep-bench.ts';
+import { oneThreadSweepSeconds, sweepSection } from './sweep-bench.ts';
 import { trialSection } from './trial-bench.ts';
 
 const args = process.argv.slice(2);
@@ -52,4 +52,9 @@ for (const t of numpyTrials ?? []) {
 }
 
 const sweep = sweepSection(sweepN, sweepTrials, cores > 1 ? [1, cores] : [1], log);
-if (json) console.log(JSON.stringify({ machine, kernels, numpyKernels, trials, numpyTrials, sweep }, null, 2));
+const oneThread = cores > 1 ? oneThreadSweepSeconds(sweepN, sweepTrials) : null;
+if (oneThread !== null) {
+  const widest = sweep[sweep.length - 1];
+  log(`sweep ${sweepTrials} trials n=${sweepN}: --jobs 1 on one kernel thread ${oneThread.toFixed(2).padStart(7)} s  (--jobs ${widest.jobs} takes ${(widest.seconds / oneThread).toFixed(2)}× of it: the baseline where a lone trial leaves the other cores idle)`);
+}
+if (json) console.log(JSON.stringify({ machine, kernels, numpyKernels, trials, numpyTrials, sweep, sweepOneKernelThreadSeconds: oneThread }, null, 2));

@@ -6,6 +6,7 @@
 // shared caches) or the start-up of the workers and the last trial's wait.
 import { DEFAULT_CONFIG, validateConfig } from '../data/config.ts';
 import { parallel } from '../cli/parallel.ts';
+import { nativeThreads } from '../linalg/index.ts';
 
 export interface SweepTiming {
   n: number;
@@ -14,6 +15,29 @@ export interface SweepTiming {
   seconds: number;
   speedup: number;
   identical: boolean;
+}
+
+/**
+ * The same sweep on one worker whose kernels run on one thread (null without the native
+ * backend). A lone trial otherwise spreads its products, Gaussian fills and per-entry passes over
+ * every core, so `--jobs 1` is itself parallel; this is the baseline where it is not, against
+ * which N workers show what running trials side by side costs.
+ */
+export function oneThreadSweepSeconds(n: number, trials: number): number | null {
+  const before = nativeThreads();
+  if (before === null) return null;
+  const config = validateConfig({ ...DEFAULT_CONFIG, n, mRatio: 1, kRatio: 1 });
+  const tasks = Array.from({ length: trials }, (_, t) => ({ config, seed: 1 + t, surrogates: 'hermite:3', degreeCap: null }));
+  const workers = parallel(1);
+  try {
+    nativeThreads(1);
+    const t0 = performance.now();
+    workers.trials(tasks);
+    return (performance.now() - t0) / 1000;
+  } finally {
+    workers.close();
+    nativeThreads(before);
+  }
 }
 
 export function sweepSection(n: number, trials: number, jobsList: readonly number[], log: (line: string) => void = () => {}): SweepTiming[] {
