@@ -528,7 +528,6 @@ struct PairSink {
   double scale;
   long row_pairs;    // P
   long vector_pairs; // 8·⌊P/8⌋ (all scalar without the vector library)
-  bool is_vector(long pair) const { return pair % row_pairs < vector_pairs; }
   void scalar(long pair, double u, double t) const {
     const double r = scale * std::sqrt(-2.0 * std::log(1.0 - u));
     double sn, cs;
@@ -562,38 +561,55 @@ inline void draw_pair_inputs(Xoshiro128& g, double* u, double* t) {
   *t = kTwoPi * static_cast<double>(g.next()) * 0x1p-32;
 }
 
-// Pairs [a, b) one after another from g, which stands at pair a.
-void fill_pairs_sequential(Xoshiro128& g, const PairSink& sink, long a, long b) {
+// The transform of pairs [p, p + len) whose inputs are u[0 .. len), t[0 .. len), by the row rule.
+void transform_run(const PairSink& sink, long p, long len, const double* u, const double* t) {
 #ifdef ONESTEP_VECTOR_MATH
-  v8d u{}, t{};
-  long at[8];
-  int filled = 0;
-  for (long p = a; p < b; p++) {
-    double up, tp;
-    draw_pair_inputs(g, &up, &tp);
-    if (!sink.is_vector(p)) {
-      sink.scalar(p, up, tp);
-      continue;
+  long place = p % sink.row_pairs;
+  long i = 0;
+  while (i < len) {
+    // A group of eight wholly inside its row's vector part: straight from the buffers.
+    if (i + 8 <= len && place + 8 <= sink.vector_pairs) {
+      v8d uv, tv;
+      std::memcpy(&uv, u + i, sizeof uv);
+      std::memcpy(&tv, t + i, sizeof tv);
+      const long at[8] = {p + i, p + i + 1, p + i + 2, p + i + 3, p + i + 4, p + i + 5, p + i + 6, p + i + 7};
+      sink.vector8(uv, tv, at);
+      i += 8;
+      place += 8;
+    } else if (place < sink.vector_pairs) {
+      // The last pairs of a vector part (fewer than eight): one padded call, lane by lane as ever.
+      v8d uv{}, tv{};
+      long at[8];
+      int j = 0;
+      for (; j < 8 && i < len && place < sink.vector_pairs; j++, i++, place++) {
+        uv[j] = u[i];
+        tv[j] = t[i];
+        at[j] = p + i;
+      }
+      for (int z = j; z < 8; z++) uv[z] = 0.5, at[z] = -1;
+      sink.vector8(uv, tv, at);
+    } else {
+      sink.scalar(p + i, u[i], t[i]);
+      i++;
+      place++;
     }
-    u[filled] = up;
-    t[filled] = tp;
-    at[filled++] = p;
-    if (filled == 8) {
-      sink.vector8(u, t, at);
-      filled = 0;
-    }
-  }
-  if (filled > 0) {
-    for (int j = filled; j < 8; j++) u[j] = 0.5, t[j] = 0.0, at[j] = -1;
-    sink.vector8(u, t, at);
+    if (place == sink.row_pairs) place = 0;
   }
 #else
-  for (long p = a; p < b; p++) {
-    double up, tp;
-    draw_pair_inputs(g, &up, &tp);
-    sink.scalar(p, up, tp);
-  }
+  for (long i = 0; i < len; i++) sink.scalar(p + i, u[i], t[i]);
 #endif
+}
+
+// Pairs [a, b) one after another from g, which stands at pair a: inputs into a small buffer,
+// then the same transform (and row rule) as the lanes use.
+void fill_pairs_sequential(Xoshiro128& g, const PairSink& sink, long a, long b) {
+  constexpr long B = 128;
+  double u[B], t[B];
+  for (long p0 = a; p0 < b; p0 += B) {
+    const long len = std::min(B, b - p0);
+    for (long i = 0; i < len; i++) draw_pair_inputs(g, &u[i], &t[i]);
+    transform_run(sink, p0, len, u, t);
+  }
 }
 
 // ---- Jumping ahead in the stream. xoshiro128**'s state update is linear over GF(2) (shifts,
@@ -698,45 +714,6 @@ inline v8d to_v8d(const v16u& x, int half) {
   v8u h;
   std::memcpy(&h, reinterpret_cast<const uint32_t*>(&x) + 8 * half, sizeof h);
   return __builtin_convertvector(h, v8d);
-}
-
-// The transform of pairs [p, p + len) whose inputs are u[0 .. len), t[0 .. len), by the row rule.
-void transform_run(const PairSink& sink, long p, long len, const double* u, const double* t) {
-#ifdef ONESTEP_VECTOR_MATH
-  long place = p % sink.row_pairs;
-  long i = 0;
-  while (i < len) {
-    // A group of eight wholly inside its row's vector part: straight from the buffers.
-    if (i + 8 <= len && place + 8 <= sink.vector_pairs) {
-      v8d uv, tv;
-      std::memcpy(&uv, u + i, sizeof uv);
-      std::memcpy(&tv, t + i, sizeof tv);
-      const long at[8] = {p + i, p + i + 1, p + i + 2, p + i + 3, p + i + 4, p + i + 5, p + i + 6, p + i + 7};
-      sink.vector8(uv, tv, at);
-      i += 8;
-      place += 8;
-    } else if (place < sink.vector_pairs) {
-      // The last pairs of a vector part (fewer than eight): one padded call, lane by lane as ever.
-      v8d uv{}, tv{};
-      long at[8];
-      int j = 0;
-      for (; j < 8 && i < len && place < sink.vector_pairs; j++, i++, place++) {
-        uv[j] = u[i];
-        tv[j] = t[i];
-        at[j] = p + i;
-      }
-      for (int z = j; z < 8; z++) uv[z] = 0.5, at[z] = -1;
-      sink.vector8(uv, tv, at);
-    } else {
-      sink.scalar(p + i, u[i], t[i]);
-      i++;
-      place++;
-    }
-    if (place == sink.row_pairs) place = 0;
-  }
-#else
-  for (long i = 0; i < len; i++) sink.scalar(p + i, u[i], t[i]);
-#endif
 }
 
 // Pairs [a, a + 16c) on sixteen lanes, g standing at pair a; returns the generator at a + 16c.

@@ -17,6 +17,12 @@ export interface SweepTiming {
   identical: boolean;
 }
 
+/** The sweep's trials: the default setting at n = m = k, network and Hermite-3, seeds 1…trials. */
+function sweepTasks(n: number, trials: number) {
+  const config = validateConfig({ ...DEFAULT_CONFIG, n, mRatio: 1, kRatio: 1 });
+  return Array.from({ length: trials }, (_, t) => ({ config, seed: 1 + t, surrogates: 'hermite:3', degreeCap: null }));
+}
+
 /**
  * The same sweep on one worker whose kernels run on one thread (null without the native
  * backend). A lone trial otherwise spreads its products, Gaussian fills and per-entry passes over
@@ -26,8 +32,7 @@ export interface SweepTiming {
 export function oneThreadSweepSeconds(n: number, trials: number): number | null {
   const before = nativeThreads();
   if (before === null) return null;
-  const config = validateConfig({ ...DEFAULT_CONFIG, n, mRatio: 1, kRatio: 1 });
-  const tasks = Array.from({ length: trials }, (_, t) => ({ config, seed: 1 + t, surrogates: 'hermite:3', degreeCap: null }));
+  const tasks = sweepTasks(n, trials);
   const workers = parallel(1);
   try {
     nativeThreads(1);
@@ -41,8 +46,7 @@ export function oneThreadSweepSeconds(n: number, trials: number): number | null 
 }
 
 export function sweepSection(n: number, trials: number, jobsList: readonly number[], log: (line: string) => void = () => {}): SweepTiming[] {
-  const config = validateConfig({ ...DEFAULT_CONFIG, n, mRatio: 1, kRatio: 1 });
-  const tasks = Array.from({ length: trials }, (_, t) => ({ config, seed: 1 + t, surrogates: 'hermite:3', degreeCap: null }));
+  const tasks = sweepTasks(n, trials);
   const out: SweepTiming[] = [];
   let reference: string | null = null;
   let base = NaN;

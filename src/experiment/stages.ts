@@ -143,6 +143,14 @@ function scaled(z: Matrix, factor: number): Matrix {
   return z;
 }
 
+/**
+ * A map's features, used, go back for the next map's (FeatureMap.features hands them over). A
+ * map that broke that contract and returned one of its inputs keeps them: the inputs live on.
+ */
+function handBackFeatures(Z: Matrix, ...inputs: Matrix[]): void {
+  if (!inputs.some((m) => m.data === Z.data)) recycle(Z);
+}
+
 /** A surrogate's readout, or why there is none (the network's own failures are thrown). */
 function fitOrFailure(Z: Matrix, y: Float64Array, lambda: number, isNetwork: boolean): Readout {
   try {
@@ -163,9 +171,7 @@ export function fitReadouts(maps: FeatureMap[], Fhat: Matrix, ridgeSet: SampleBl
   const readouts = maps.map((map, i) => {
     const Z = scaled(map.features(ridgeSet, pre, noiseFor(map.name, 'ridge')), invSqrtK);
     const readout = fitOrFailure(Z, ridgeSet.y, lambda, i === 0);
-    // A readout keeps ŵ and the fitted values, not Z: its storage serves the next map. (A map
-    // that broke its contract and returned an input is not recycled: the inputs live on.)
-    if (Z.data !== pre.data && Z.data !== ridgeSet.X.data) recycle(Z);
+    handBackFeatures(Z, pre, ridgeSet.X); // a readout keeps ŵ and the fitted values, not Z
     return readout;
   });
   recycle(pre);
@@ -194,11 +200,10 @@ export function scoreReadouts(
     maps.forEach((map, i) => {
       const fit = fits[i];
       if (typeof fit === 'string') return;
-      // Predictions (Z/√k)ŵ without scaling Z itself: Z is not needed afterwards, and its
-      // storage serves the next map's features.
+      // Predictions (Z/√k)ŵ without scaling Z itself: Z is not needed afterwards.
       const Z = map.features(block, preTest, testNoise[i]);
       acc[i].add(block.y, scaledMatVec(Z, invSqrtK, fit.w));
-      if (Z.data !== preTest.data && Z.data !== block.X.data) recycle(Z);
+      handBackFeatures(Z, preTest, block.X);
     });
     recycle(preTest);
     test.done?.(block);

