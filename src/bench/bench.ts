@@ -1,15 +1,17 @@
 // `npm run bench [-- --json] [-- --sizes 1000,2000] [-- --kernel-sizes 500,1000,2000] [-- --repeats 5]
 // [-- --sweep 400,40] [-- --no-numpy]`, compiled first (so that worker threads start from
 // JavaScript, as the installed CLI's do): figures, not timed tests, in one run:
-//   1. GFLOP/s of each product kernel and the Cholesky solve, beside NumPy/OpenBLAS's A·Bᵀ with
-//      as many threads (when python3 and NumPy are present), and the ratio;
+//   1. GFLOP/s of each product kernel and the Cholesky solve; the GEMM beside NumPy/OpenBLAS's
+//      A·Bᵀ with as many threads (when python3 and NumPy are present), in alternating rounds, and
+//      the ratio in each round;
 //   2. one whole trial (median of --repeats seeds) beside the same trial in NumPy, and the ratio;
 //   3. a sweep of independent trials on 1 worker and on every core, its speed-up, and whether the
 //      numbers were the same.
 import { availableParallelism, cpus } from 'node:os';
 import { linalg, nativeStatus } from '../linalg/index.ts';
 import { kernelSection } from './kernel-bench.ts';
-import { numpyGemm, numpyMissing, numpyTrial } from './numpy-side.ts';
+import { gemmComparison } from './gemm-comparison.ts';
+import { numpyMissing, numpyTrial } from './numpy-side.ts';
 import { oneThreadSweepSeconds, sweepSection } from './sweep-bench.ts';
 import { trialSection } from './trial-bench.ts';
 
@@ -36,12 +38,12 @@ const missing = args.includes('--no-numpy') ? 'not asked for (--no-numpy)' : num
 if (missing) log(`NumPy: ${missing}; onestep's figures only`);
 
 const kernels = kernelSection(kernelSizes, log);
-const numpyKernels = missing ? null : numpyGemm(kernelSizes, 3, threads);
-for (const g of numpyKernels ?? []) {
-  const gemm = kernels.find((k) => k.size === g.n && k.kernel.startsWith('gemm'));
+// The products as a trial calls them (fresh results), beside the median of NumPy's rounds below.
+const comparison = missing ? null : gemmComparison(kernelSizes, 3, 5, threads, log);
+for (const g of comparison ?? []) {
+  const numpyMedian = [...g.numpy].sort((a, b) => a - b)[Math.floor(g.numpy.length / 2)];
   const products = kernels.filter((k) => k.size === g.n && k.kernel.startsWith('mul'));
-  const range = products.length ? `; onestep's products with their fresh results ${(Math.min(...products.map((k) => k.gflops)) / g.gflops).toFixed(2)}–${(Math.max(...products.map((k) => k.gflops)) / g.gflops).toFixed(2)}×` : '';
-  log(`NumPy A·Bᵀ into C    n=${String(g.n).padEnd(5)} ${g.gflops.toFixed(1).padStart(7)} GFLOP/s  (${threads} BLAS threads)${gemm ? `; onestep's GEMM ${(gemm.gflops / g.gflops).toFixed(2)}× of it` : ''}${range}`);
+  if (products.length) log(`products as a trial calls them (fresh results) n=${g.n}: ${(Math.min(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}–${(Math.max(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}× NumPy's median GEMM`);
 }
 
 const trials = trialSection(sizes, repeats, log);
@@ -57,4 +59,4 @@ if (oneThread !== null) {
   const widest = sweep[sweep.length - 1];
   log(`sweep ${sweepTrials} trials n=${sweepN}: --jobs 1 on one kernel thread ${oneThread.toFixed(2).padStart(7)} s  (--jobs ${widest.jobs} takes ${(widest.seconds / oneThread).toFixed(2)}× of it: the baseline where a lone trial leaves the other cores idle)`);
 }
-if (json) console.log(JSON.stringify({ machine, kernels, numpyKernels, trials, numpyTrials, sweep, sweepOneKernelThreadSeconds: oneThread }, null, 2));
+if (json) console.log(JSON.stringify({ machine, kernels, gemmComparison: comparison, trials, numpyTrials, sweep, sweepOneKernelThreadSeconds: oneThread }, null, 2));

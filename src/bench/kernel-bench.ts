@@ -27,6 +27,15 @@ function best(repeats: number, f: () => void): number {
   return bestSeconds;
 }
 
+/** Best-of-`repeats` seconds of the native GEMM alone, A·Bᵀ into a reused C at n×n (null: no native backend). */
+export function gemmIntoSeconds(n: number, repeats: number): number | null {
+  if (linalg().name !== 'native') return null;
+  const a = gaussian(1, n, n);
+  const b = gaussian(2, n, n);
+  const into = fromData(n, n, new Float64Array(n * n));
+  return best(repeats, () => nativeProductInto(a, b, into));
+}
+
 /** Products count 2n³ flops (Gram too, though it computes a triangle and mirrors it), Cholesky n³/3. */
 export function kernelSection(sizes: readonly number[], log: (line: string) => void = () => {}): KernelTiming[] {
   const la = linalg();
