@@ -11,6 +11,8 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -130,6 +132,100 @@ int thread_count() {
   if (t <= 0) t = static_cast<int>(std::thread::hardware_concurrency());
   g_threads = std::max(1, std::min(t, 64));
   return g_threads;
+}
+
+// Waiting for another kernel thread: spin for up to about 50 µs (most waits here end sooner: a
+// barrier between two halves of a product, a helper picking up the next call), then sleep on the
+// condition variable. A sleeping thread in this KVM guest takes tens of microseconds to wake.
+// ready() reads atomics only; whoever makes it true locks mu and then notifies, so no wake-up
+// is lost between the check under the lock and the sleep.
+template <typename Ready> void await(std::mutex& mu, std::condition_variable& cv, Ready ready) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 1; !ready(); i++) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(50)) {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, ready);
+      return;
+    }
+  }
+}
+
+void wake(std::mutex& mu, std::condition_variable& cv) {
+  { std::lock_guard<std::mutex> lock(mu); }
+  cv.notify_all();
+}
+
+// The kernel threads of one calling thread (the JavaScript main thread, or one --jobs worker):
+// started on first use and kept between calls. Before, every parallel call started and joined
+// its own std::threads, and each new thread's packing buffers (thread_local, 1 MB for A) were
+// fresh memory, paid for in page faults on every product. One team per calling thread, so
+// workers calling the addon at once never share one.
+class Team {
+ public:
+  // fn(t) for t in [0, parts): t = 0 on the caller, the others on the team's helpers.
+  template <typename F> void run(int parts, F&& fn) {
+    if (parts <= 1) {
+      fn(0);
+      return;
+    }
+    grow(parts - 1);
+    job_ = Job{[](const void* f, int t) { (*static_cast<const std::remove_reference_t<F>*>(f))(t); }, &fn, parts};
+    // Every helper answers every call, those past `parts` at once: none may still be reading
+    // job_ when the next call writes it.
+    pending_.store(static_cast<int>(helpers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);  // publishes job_ and pending_
+    wake(mu_, start_);
+    fn(0);
+    await(mu_, done_, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+
+  ~Team() {
+    stop_.store(true);
+    wake(mu_, start_);
+    for (auto& h : helpers_) h.join();
+  }
+
+ private:
+  struct Job {
+    void (*call)(const void*, int);
+    const void* fn;
+    int parts;
+  };
+
+  void grow(int count) {
+    while (static_cast<int>(helpers_.size()) < count) {
+      const int t = static_cast<int>(helpers_.size()) + 1;
+      const long seen = generation_.load();
+      helpers_.emplace_back([this, t, seen] { loop(t, seen); });
+    }
+  }
+
+  void loop(int t, long seen) {
+    for (;;) {
+      await(mu_, start_, [&] { return stop_.load() || generation_.load(std::memory_order_acquire) != seen; });
+      if (stop_.load()) return;
+      seen = generation_.load(std::memory_order_acquire);
+      const Job job = job_;
+      if (t < job.parts) job.call(job.fn, t);
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) wake(mu_, done_);
+    }
+  }
+
+  std::vector<std::thread> helpers_;
+  std::mutex mu_;
+  std::condition_variable start_, done_;
+  Job job_{nullptr, nullptr, 0};
+  std::atomic<long> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stop_{false};
+};
+
+Team& team() {
+  static thread_local Team t;
+  return t;
 }
 
 // A strided view: element (i, p) is at base[i*rs + p*cs]. Transposes are just swapped strides.
@@ -260,14 +356,13 @@ class Barrier {
  public:
   explicit Barrier(int count) : count_(count) {}
   void wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    const long generation = generation_;
-    if (++waiting_ == count_) {
-      waiting_ = 0;
-      generation_++;
-      cv_.notify_all();
+    const long generation = generation_.load(std::memory_order_acquire);
+    if (waiting_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      waiting_.store(0, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
+      wake(mu_, cv_);
     } else {
-      cv_.wait(lock, [&] { return generation_ != generation; });
+      await(mu_, cv_, [&] { return generation_.load(std::memory_order_acquire) != generation; });
     }
   }
 
@@ -275,8 +370,8 @@ class Barrier {
   std::mutex mu_;
   std::condition_variable cv_;
   const int count_;
-  int waiting_ = 0;
-  long generation_ = 0;
+  std::atomic<int> waiting_{0};
+  std::atomic<long> generation_{0};
 };
 
 // C += alpha·A·B on `parts` threads that share each packed B panel: every thread packs a slice of
@@ -307,10 +402,7 @@ void gemm_shared(long m, long n, long k, double alpha, const View& a, const View
       }
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < parts; t++) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+  team().run(parts, work);
 }
 
 // C = alpha·A·B + beta·C, on every thread (gemm_shared) when the product is large enough and C
@@ -789,16 +881,13 @@ void fill_gaussian_pairs(uint32_t* state, double* out, long rows, long row_pairs
   if (parts <= 1) {
     end = fill_pairs_range(g0, sink, 0, pairs);
   } else {
-    std::vector<std::thread> pool;
     const long per = (pairs + parts - 1) / parts;
     Xoshiro128 ends[64];
     auto work = [&](int t) {
       const long a = std::min(pairs, t * per), b = std::min(pairs, a + per);
       ends[t] = fill_pairs_range(jumped(g0, 3 * static_cast<uint64_t>(a)), sink, a, b);
     };
-    for (int t = 1; t < parts; t++) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
+    team().run(parts, work);
     end = ends[parts - 1];
   }
   for (int j = 0; j < 4; j++) state[j] = end.s[j];
@@ -933,7 +1022,7 @@ void relu_gradient_weights(double* pre, long rows, long k, const double* r, cons
 NO_CONTRACTION_END
 
 // fn(begin, end) over [0, count) in contiguous parts, one per kernel thread, when there is work
-// enough to repay starting the threads (about 25 µs each here): `cost` is the work per item in
+// enough to repay handing parts to the team's threads: `cost` is the work per item in
 // entries touched, and part boundaries fall on multiples of `align` (the passes' vector width).
 // Every item is computed the same way whichever part holds it, so the split changes no bit.
 template <typename F> void in_parts(long count, long cost, long align, F fn) {
@@ -944,13 +1033,10 @@ template <typename F> void in_parts(long count, long cost, long align, F fn) {
     return;
   }
   const long per = ((count + parts - 1) / parts + align - 1) / align * align;
-  std::vector<std::thread> pool;
-  for (long t = 1; t < parts; t++) {
+  team().run(static_cast<int>(parts), [&](int t) {
     const long a = std::min(count, t * per), b = std::min(count, a + per);
-    if (b > a) pool.emplace_back(fn, a, b);
-  }
-  fn(0L, std::min(count, per));
-  for (auto& th : pool) th.join();
+    if (b > a) fn(a, b);
+  });
 }
 
 // ---- Node-API glue: the JavaScript wrappers check meaning; here types and sizes. ----

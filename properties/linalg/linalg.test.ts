@@ -88,6 +88,34 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     }
   });
 
+  // The kernel threads are kept between calls (kernels.cc, Team): a call may use fewer of them
+  // than an earlier call started, and the next call must not begin before every helper has
+  // finished, or its rows of C would still be missing (or a helper would read the next call's job).
+  it('the kept kernel threads give the one-thread bits whatever the thread count from call to call', () => {
+    const a = randomMatrix(11, 240, 400);
+    const b = randomMatrix(12, 230, 400);
+    const before = nativeThreads()!;
+    try {
+      nativeThreads(1);
+      const one = Buffer.from(nat.mulABt(a, b).data.buffer);
+      const fill = (threads: number) => {
+        nativeThreads(threads);
+        const out = new Float64Array(2 * (2 * 65536 + 5));
+        nat.gaussianPairs!(Uint32Array.of(1, 2, 3, 4), out, 0, out.length / 2, 1);
+        return Buffer.from(out.buffer);
+      };
+      const fillOne = fill(1);
+      for (const threads of [5, 2, 8, 3, 1, 7, 2, 64, 4]) {
+        nativeThreads(threads);
+        expect([threads, Buffer.compare(one, Buffer.from(nat.mulABt(a, b).data.buffer))]).toEqual([threads, 0]);
+        // A fill splits into at most pairs/2^16 = 2 parts: fewer than the helpers started above.
+        expect([threads, Buffer.compare(fillOne, fill(threads))]).toEqual([threads, 0]);
+      }
+    } finally {
+      nativeThreads(before);
+    }
+  });
+
   it('the Gram kernels (lower triangle, mirrored) give the full product bit for bit, symmetric', () => {
     fc.assert(
       fc.property(dim, dim, fc.integer({ min: 1, max: 1e6 }), (r, p, seed) => {
