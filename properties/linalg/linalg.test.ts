@@ -73,16 +73,20 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     );
   });
 
-  it('a product is bit-identical on one thread and on all of them (the split never reorders a sum)', () => {
+  it('a product and a Gram matrix are bit-identical on one thread and on several (the split never reorders a sum)', () => {
     const a = randomMatrix(5, 300, 270);
     const b = randomMatrix(6, 290, 270);
     const before = nativeThreads()!;
     try {
       nativeThreads(1);
       const one = nat.mulABt(a, b);
-      nativeThreads(Math.max(2, before));
-      const many = nat.mulABt(a, b);
-      expect(Buffer.compare(Buffer.from(one.data.buffer), Buffer.from(many.data.buffer))).toBe(0);
+      const gramOne = nat.gramAtA(a); // its triangle's rows are shared by area, not by count
+      for (const threads of [Math.max(2, before), 3]) {
+        nativeThreads(threads);
+        const many = nat.mulABt(a, b);
+        expect(Buffer.compare(Buffer.from(one.data.buffer), Buffer.from(many.data.buffer))).toBe(0);
+        expect(Buffer.compare(Buffer.from(gramOne.data.buffer), Buffer.from(nat.gramAtA(a).data.buffer))).toBe(0);
+      }
     } finally {
       nativeThreads(before);
     }
@@ -111,6 +115,29 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
         // A fill splits into at most pairs/2^16 = 2 parts: fewer than the helpers started above.
         expect([threads, Buffer.compare(fillOne, fill(threads))]).toEqual([threads, 0]);
       }
+    } finally {
+      nativeThreads(before);
+    }
+  });
+
+  // Aᵀ·y (the ridge's Fᵀy) skips the GEMM for a streaming kernel that must keep its sums: the
+  // first column of Aᵀ·[y z], which goes through the GEMM, is the same sum entry for entry.
+  it('Aᵀ·y gives the bits of the GEMM’s first column of Aᵀ·[y z]', () => {
+    const before = nativeThreads()!;
+    try {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2100 }), fc.integer({ min: 1, max: 1300 }), fc.constantFrom(1, 2), fc.integer({ min: 1, max: 1e6 }), (m, k, threads, seed) => {
+          nativeThreads(threads);
+          const a = randomMatrix(seed, k, m);
+          const yz = randomMatrix(seed + 1, k, 2);
+          const y = fromData(k, 1, yz.data.filter((_, i) => i % 2 === 0));
+          const alone = nat.mulAtB(a, y).data;
+          const both = nat.mulAtB(a, yz).data;
+          for (let i = 0; i < m; i++) if (!Object.is(alone[i], both[2 * i])) expect([m, k, i, alone[i]]).toEqual([m, k, i, both[2 * i]]);
+        }),
+        // Always among the runs: depth past two KC blocks, and C past one tile of 2048 with a tail.
+        { numRuns: 25, examples: [[1000, 1000, 2, 3], [2053, 1030, 1, 4], [9, 513, 2, 5]] },
+      );
     } finally {
       nativeThreads(before);
     }
