@@ -215,6 +215,26 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     );
   });
 
+  // One right-hand side (the ridge's) has its own loops, eight forward chains in flight and a
+  // vectorised backward pass, which must take the general loop's steps: the first column of a
+  // two-column solve goes through the general loop and must be the same numbers bit for bit.
+  it('a solve with one right-hand side gives the bits of the first column of a two-column solve', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), (n, banded, seed) => {
+        // Banded: zeros in L, which both loops skip; dense: a Gram matrix plus n on its diagonal.
+        const a = randomMatrix(seed, n, n);
+        const s = banded ? fromData(n, n, Float64Array.from({ length: n * n }, (_, idx) => (Math.floor(idx / n) === idx % n ? 4 : Math.abs(Math.floor(idx / n) - (idx % n)) === 1 ? a.data[Math.min(Math.floor(idx / n), idx % n)] : 0))) : nat.gramAAt(a);
+        if (!banded) for (let i = 0; i < n; i++) s.data[i * n + i] += n;
+        const two = randomMatrix(seed + 1, n, 2);
+        const one = fromData(n, 1, two.data.filter((_, i) => i % 2 === 0));
+        const x1 = nat.choleskySolve(s, one).data;
+        const x2 = nat.choleskySolve(s, two).data;
+        for (let i = 0; i < n; i++) if (!Object.is(x1[i], x2[2 * i])) expect([n, banded, i, x1[i]]).toEqual([n, banded, i, x2[2 * i]]);
+      }),
+      { numRuns: 40, examples: [[17, false, 3], [17, true, 4], [256, false, 5]] },
+    );
+  });
+
   it('refuses a matrix that is not positive definite, as the reference does, and leaves its input alone', () => {
     const s = fromData(2, 2, Float64Array.from([1, 2, 2, 1]));
     expect(() => nat.choleskySolve(s, fromData(2, 1, Float64Array.from([1, 1])))).toThrow(/not positive definite/);
