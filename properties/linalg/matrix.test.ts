@@ -71,4 +71,18 @@ describe('zeros on recycled storage', () => {
     const second = run();
     expect({ ...second, seconds: 0 }).toEqual({ ...first, seconds: 0 });
   });
+
+  // runTrial hands its step and ridge inputs, F, G and F̂ back when it returns; never the arrays
+  // a caller asked to keep (--save-npy), which the next trial would otherwise overwrite.
+  it('a trial’s kept arrays survive the next trial, and a trial after handed-back ones gives its cold numbers', () => {
+    const config = validateConfig({ ...DEFAULT_CONFIG, n: 600 });
+    const surrogates = parseSurrogateList('hermite:3');
+    const kept = runTrial({ config, seed: 5, surrogates, degreeCap: null, keepArrays: true }).arrays!;
+    const copies = [kept.stepSet.X, kept.ridgeSet.X, kept.F0, kept.Fhat].map((m) => Float64Array.from(m.data));
+    const cold = runTrial({ config, seed: 6, surrogates, degreeCap: null }); // takes recycled storage, hands its own back
+    runTrial({ config, seed: 7, surrogates, degreeCap: null });
+    [kept.stepSet.X, kept.ridgeSet.X, kept.F0, kept.Fhat].forEach((m, i) => expect(Buffer.compare(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), Buffer.from(copies[i].buffer))).toBe(0));
+    const warm = runTrial({ config, seed: 6, surrogates, degreeCap: null });
+    expect({ ...warm, seconds: 0 }).toEqual({ ...cold, seconds: 0 });
+  });
 });

@@ -4,7 +4,7 @@
 // (test × k) matrix is held.
 import { ConfigError, type ExperimentConfig } from '../data/config.ts';
 import type { SampleBlock } from '../data/sampler.ts';
-import { fromData, type Matrix } from '../linalg/matrix.ts';
+import { fromData, type Matrix, recycle } from '../linalg/matrix.ts';
 import { networkFeatureMap, type TrialContext } from '../model/features.ts';
 import type { RidgeFit } from '../model/ridge.ts';
 import { buildFeatureMap, type SurrogateSpec } from '../surrogates/index.ts';
@@ -103,7 +103,25 @@ export interface TrialRun {
 }
 
 export function runTrial(opts: TrialOptions): TrialResult {
-  return simulateTrial(opts).result;
+  const run = simulateTrial(opts);
+  if (!opts.keepArrays) handBackTrialArrays(run);
+  return run.result;
+}
+
+/**
+ * Nothing of a run outlives runTrial but its result (numbers), unless its arrays were asked
+ * for: the step and ridge sets' inputs, F, G and F̂ go back to the recycled storage
+ * (linalg/matrix.ts), so the next trial takes them without page faults, and V8 does not free
+ * megabytes of backing store on another thread while the kernels run there. Each once: the same
+ * storage handed back twice would be handed out twice.
+ */
+function handBackTrialArrays(run: TrialRun): void {
+  const seen = new Set<Float64Array>();
+  for (const m of [run.draw.stepSet.X, run.ridgeSet.X, run.stepped.F0, run.stepped.G, run.stepped.Fhat]) {
+    if (seen.has(m.data)) continue;
+    seen.add(m.data);
+    recycle(m);
+  }
 }
 
 export function simulateTrial(opts: TrialOptions): TrialRun {
