@@ -47,6 +47,11 @@ for (const g of comparison ?? []) {
 }
 
 const trials = trialSection(sizes, repeats, log);
+// A trial against its flop time: its products' flops at the speed the GEMM reached above.
+for (const t of trials) {
+  const gemm = kernels.find((k) => k.size === t.n && k.kernel.startsWith('gemm'));
+  if (gemm) log(`trial n=m=k=${t.n}: ${(t.median / (t.gflop / gemm.gflops)).toFixed(2)}× its flop time (${t.gflop.toFixed(0)} GFLOP at the GEMM's ${gemm.gflops.toFixed(0)} GFLOP/s above: ${((1000 * t.gflop) / gemm.gflops).toFixed(0)} ms)`);
+}
 const numpyTrials = missing ? null : sizes.map((n) => numpyTrial(n, repeats, threads));
 for (const t of numpyTrials ?? []) {
   const ours = trials.find((x) => x.n === t.n)!;
