@@ -73,35 +73,19 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
     );
   });
 
-  it('a product and a Gram matrix are bit-identical on one thread and on several (the split never reorders a sum)', () => {
-    const a = randomMatrix(5, 300, 270);
-    const b = randomMatrix(6, 290, 270);
-    const before = nativeThreads()!;
-    try {
-      nativeThreads(1);
-      const one = nat.mulABt(a, b);
-      const gramOne = nat.gramAtA(a); // its triangle's rows are shared by area, not by count
-      for (const threads of [Math.max(2, before), 3]) {
-        nativeThreads(threads);
-        const many = nat.mulABt(a, b);
-        expect(Buffer.compare(Buffer.from(one.data.buffer), Buffer.from(many.data.buffer))).toBe(0);
-        expect(Buffer.compare(Buffer.from(gramOne.data.buffer), Buffer.from(nat.gramAtA(a).data.buffer))).toBe(0);
-      }
-    } finally {
-      nativeThreads(before);
-    }
-  });
-
-  // The kernel threads are kept between calls (kernels.cc, Team): a call may use fewer of them
-  // than an earlier call started, and the next call must not begin before every helper has
-  // finished, or its rows of C would still be missing (or a helper would read the next call's job).
-  it('the kept kernel threads give the one-thread bits whatever the thread count from call to call', () => {
+  // The threads split C's rows (a Gram's triangle by area), never a sum, so any thread count
+  // gives the one-thread bits. They are kept between calls (kernels.cc, Team): a call may use
+  // fewer of them than an earlier call started, and the next call must not begin before every
+  // helper has finished, or its rows of C would still be missing (or a helper would read the
+  // next call's job).
+  it('products, a Gram matrix and a long Gaussian fill give the one-thread bits whatever the thread count, from call to call', () => {
     const a = randomMatrix(11, 240, 400);
     const b = randomMatrix(12, 230, 400);
     const before = nativeThreads()!;
     try {
       nativeThreads(1);
       const one = Buffer.from(nat.mulABt(a, b).data.buffer);
+      const gramOne = Buffer.from(nat.gramAtA(b).data.buffer);
       const fill = (threads: number) => {
         nativeThreads(threads);
         const out = new Float64Array(2 * (2 * 65536 + 5));
@@ -112,6 +96,7 @@ describe.skipIf(!nativeBackend)('native kernels match the reference', () => {
       for (const threads of [5, 2, 8, 3, 1, 7, 2, 64, 4]) {
         nativeThreads(threads);
         expect([threads, Buffer.compare(one, Buffer.from(nat.mulABt(a, b).data.buffer))]).toEqual([threads, 0]);
+        expect([threads, Buffer.compare(gramOne, Buffer.from(nat.gramAtA(b).data.buffer))]).toEqual([threads, 0]);
         // A fill splits into at most pairs/2^16 = 2 parts: fewer than the helpers started above.
         expect([threads, Buffer.compare(fillOne, fill(threads))]).toEqual([threads, 0]);
       }
