@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <unistd.h>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -123,15 +124,16 @@ const Blocking& blocking() {
   return b;
 }
 
-int g_threads = 0;  // 0 = not yet decided
+std::atomic<int> g_threads{0};  // 0 = not yet decided; set by any calling thread
 
 int thread_count() {
-  if (g_threads > 0) return g_threads;
+  if (const int set = g_threads.load(std::memory_order_relaxed); set > 0) return set;
   const char* env = std::getenv("ONESTEP_THREADS");
   int t = env ? std::atoi(env) : 0;
   if (t <= 0) t = static_cast<int>(std::thread::hardware_concurrency());
-  g_threads = std::max(1, std::min(t, 64));
-  return g_threads;
+  t = std::max(1, std::min(t, 64));
+  g_threads.store(t, std::memory_order_relaxed);
+  return t;
 }
 
 // Waiting for another kernel thread: spin for up to about 50 µs (most waits here end sooner: a
@@ -139,13 +141,13 @@ int thread_count() {
 // condition variable. A sleeping thread in this KVM guest takes tens of microseconds to wake.
 // ready() reads atomics only; whoever makes it true locks mu and then notifies, so no wake-up
 // is lost between the check under the lock and the sleep.
-template <typename Ready> void await(std::mutex& mu, std::condition_variable& cv, Ready ready) {
+template <typename Ready> void await(std::mutex& mu, std::condition_variable& cv, Ready ready, bool spin = true) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 1; !ready(); i++) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
-    if (i % 64 == 0 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(50)) {
+    if (!spin || (i % 64 == 0 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(50))) {
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, ready);
       return;
@@ -162,7 +164,8 @@ void wake(std::mutex& mu, std::condition_variable& cv) {
 // started on first use and kept between calls. Before, every parallel call started and joined
 // its own std::threads, and each new thread's packing buffers (thread_local, 1 MB for A) were
 // fresh memory, paid for in page faults on every product. One team per calling thread, so
-// workers calling the addon at once never share one.
+// workers calling the addon at once never share one. The team never shrinks: a call with fewer
+// parts than helpers wakes only the helpers it needs, and the others sleep on.
 class Team {
  public:
   // fn(t) for t in [0, parts): t = 0 on the caller, the others on the team's helpers.
@@ -172,53 +175,69 @@ class Team {
       return;
     }
     grow(parts - 1);
-    job_ = Job{[](const void* f, int t) { (*static_cast<const std::remove_reference_t<F>*>(f))(t); }, &fn, parts};
-    // Every helper answers every call, those past `parts` at once: none may still be reading
-    // job_ when the next call writes it.
-    pending_.store(static_cast<int>(helpers_.size()), std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);  // publishes job_ and pending_
-    wake(mu_, start_);
-    fn(0);
+    job_ = Job{[](const void* f, int t) { (*static_cast<const std::remove_reference_t<F>*>(f))(t); }, &fn};
+    pending_.store(parts - 1, std::memory_order_relaxed);
+    // One word for the call's generation and its parts, so that a helper outside the call (one
+    // still spinning after the last) learns so without reading job_, which the next call may be
+    // writing: it never answers. A helper inside it reads job_ before answering, and the next
+    // call waits for every answer.
+    const uint64_t word = call_.load(std::memory_order_relaxed);
+    call_.store((((word >> 8) + 1) << 8) | static_cast<uint64_t>(parts), std::memory_order_release);
+    for (int t = 1; t < parts; t++) wake(helpers_[t - 1]->mu, helpers_[t - 1]->cv);
+    fn(0);  // built without exceptions (node-gyp's default): nothing unwinds past the helpers
     await(mu_, done_, [&] { return pending_.load(std::memory_order_acquire) == 0; });
   }
 
   ~Team() {
     stop_.store(true);
-    wake(mu_, start_);
-    for (auto& h : helpers_) h.join();
+    for (auto& h : helpers_) wake(h->mu, h->cv);
+    for (auto& h : helpers_) h->thread.join();
   }
 
  private:
   struct Job {
     void (*call)(const void*, int);
     const void* fn;
-    int parts;
+  };
+  struct Helper {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::thread thread;
   };
 
   void grow(int count) {
     while (static_cast<int>(helpers_.size()) < count) {
       const int t = static_cast<int>(helpers_.size()) + 1;
-      const long seen = generation_.load();
-      helpers_.emplace_back([this, t, seen] { loop(t, seen); });
+      const uint64_t seen = call_.load() >> 8;
+      helpers_.push_back(std::make_unique<Helper>());
+      Helper* h = helpers_.back().get();
+      h->thread = std::thread([this, h, t, seen] { loop(*h, t, seen); });
     }
   }
 
-  void loop(int t, long seen) {
+  void loop(Helper& h, int t, uint64_t seen) {
+    bool spin = true;
     for (;;) {
-      await(mu_, start_, [&] { return stop_.load() || generation_.load(std::memory_order_acquire) != seen; });
+      uint64_t word = 0;
+      await(h.mu, h.cv, [&] {
+        word = call_.load(std::memory_order_acquire);
+        return stop_.load() || (word >> 8) != seen;
+      }, spin);
       if (stop_.load()) return;
-      seen = generation_.load(std::memory_order_acquire);
+      seen = word >> 8;
+      spin = t < static_cast<int>(word & 0xff);  // spin for the next call only after taking part
+      if (!spin) continue;
       const Job job = job_;
-      if (t < job.parts) job.call(job.fn, t);
+      job.call(job.fn, t);
       if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) wake(mu_, done_);
     }
   }
 
-  std::vector<std::thread> helpers_;
+  std::vector<std::unique_ptr<Helper>> helpers_;
   std::mutex mu_;
-  std::condition_variable start_, done_;
-  Job job_{nullptr, nullptr, 0};
-  std::atomic<long> generation_{0};
+  std::condition_variable done_;
+  Job job_{nullptr, nullptr};
+  std::atomic<uint64_t> call_{0};  // generation << 8 | parts of the latest call (parts ≤ 64)
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
 };
@@ -599,11 +618,12 @@ long cholesky(double* s, long n) {
 }
 
 // t − a·b as the solve has always computed it: one fused step where the CPU has FMA (GCC
-// contracted the expression there), a product then a difference otherwise. Written out
+// contracted the expression there; x86 and ARM name the feature differently), a product then a
+// difference otherwise. Written out
 // because the compiler does not contract every form: the conditional steps of the
 // one-right-hand-side loops below came out as separate products (other bits).
 inline double minus_product(double t, double a, double b) {
-#ifdef __FMA__
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
   return __builtin_fma(-a, b, t);
 #else
   return t - a * b;
@@ -1415,7 +1435,7 @@ napi_value js_threads(napi_env env, napi_callback_info info) {
   if (argc == 1) {
     napi_valuetype t;
     napi_typeof(env, argv[0], &t);
-    if (t == napi_number) g_threads = std::max(1, std::min(static_cast<int>(get_long(env, argv[0])), 64));
+    if (t == napi_number) g_threads.store(std::max(1, std::min(static_cast<int>(get_long(env, argv[0])), 64)), std::memory_order_relaxed);
   }
   napi_value out;
   napi_create_int32(env, thread_count(), &out);
