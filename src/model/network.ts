@@ -1,7 +1,7 @@
 // The two-layer network of docs/model.md §3: f(x) = (1/√k) wᵀσ(Fx), its initialisation, and the one
 // large gradient step on the first layer (on its own sample set, second layer fixed).
 import { linalg } from '../linalg/index.ts';
-import { type Matrix, recycle, zeros } from '../linalg/matrix.ts';
+import { type Matrix, matrixToOverwrite, recycle } from '../linalg/matrix.ts';
 import { matTVec } from '../linalg/power-iteration.ts';
 import type { StepScale } from '../data/config.ts';
 import type { Stream } from '../random/stream.ts';
@@ -16,7 +16,7 @@ export interface Network {
 
 /** F_ij ~ N(0, 1/tr), w ~ N(0, I_k/k). */
 export function initNetwork(n: number, k: number, trace: number, stream: Stream): Network {
-  const F = zeros(k, n);
+  const F = matrixToOverwrite(k, n); // every entry a Gaussian below
   stream.child('F').fillGaussian(F.data, 0, F.data.length, 1 / Math.sqrt(trace));
   const w = stream.child('w').gaussians(k, 1 / Math.sqrt(k));
   return { F, w };
@@ -41,14 +41,14 @@ function isProjectRelu(act: Activation): boolean {
 export function activate(pre: Matrix, act: Activation): Matrix {
   const relu = isProjectRelu(act) ? linalg().relu : undefined;
   if (!relu) return applyActivation(pre, act.f);
-  const out = zeros(pre.rows, pre.cols);
+  const out = matrixToOverwrite(pre.rows, pre.cols); // the pass sets every entry
   relu(pre.data, out.data);
   return out;
 }
 
 /** σ applied entry-wise into a new matrix. */
 export function applyActivation(pre: Matrix, f: (x: number) => number): Matrix {
-  const out = zeros(pre.rows, pre.cols);
+  const out = matrixToOverwrite(pre.rows, pre.cols);
   const a = pre.data;
   const o = out.data;
   for (let i = 0; i < a.length; i++) o[i] = f(a[i]);
@@ -119,7 +119,7 @@ export function stepSetCorrelation(stepSet: { X: Matrix; y: Float64Array }): Flo
 
 /** F̂ = F + ηG. */
 export function stepFirstLayer(F: Matrix, G: Matrix, eta: number): Matrix {
-  const out = zeros(F.rows, F.cols);
+  const out = matrixToOverwrite(F.rows, F.cols);
   for (let i = 0; i < out.data.length; i++) out.data[i] = F.data[i] + eta * G.data[i];
   return out;
 }

@@ -1,7 +1,7 @@
 // The Hermite model of docs/model.md §4: σ̂_l(x) = Σ_{j<l} (h_j/j!) He_j(x/b) + h*_l z, with a fresh
 // z ~ N(0,1) for every (sample, neuron) entry. Named by degree D = l − 1.
 import { gaussHermiteRule, hermite, hermiteCoefficients, hermiteNoiseScale, hermiteSeries, hermiteSeriesAddInto, normalisedCoefficients } from '../math/hermite/index.ts';
-import { type Matrix, zeros } from '../linalg/matrix.ts';
+import { type Matrix, matrixToOverwrite, zeros } from '../linalg/matrix.ts';
 import { ConfigError } from '../data/config.ts';
 import { applyDegreeCap, degreeRule } from '../math/hermite/index.ts';
 import type { FeatureMap, TrialContext } from '../model/features.ts';
@@ -88,7 +88,8 @@ export function hermiteFeatureMap(ctx: TrialContext, name: string, opts: Hermite
       },
     },
     features(_block, pre: Matrix, noise) {
-      const out = zeros(pre.rows, pre.cols);
+      // With noise every entry is drawn first, then the series added; without, it adds to zeros.
+      const out = noiseScale > 0 ? matrixToOverwrite(pre.rows, pre.cols) : zeros(pre.rows, pre.cols);
       const o = out.data;
       if (noiseScale > 0) noise.fillGaussian(o, 0, o.length, noiseScale);
       const p = pre.data;
