@@ -1,7 +1,8 @@
 // zeros() on recycled storage: what a recycled array may be given to, and that it comes back
 // as zeros. The pool changes where memory comes from, never a value: a trial's numbers are the
-// same with a cold and a warm pool (the last test, which also fails if a writer handed
-// unzeroed storage by matrixToOverwrite left an entry unwritten).
+// same with a cold and a warm pool. That a writer handed storage by matrixToOverwrite sets every
+// entry is overwrite.test.ts's to show: a warm pool cannot (a writer that left F̂'s last entry
+// unset passed here, since arrays recycled within a trial hold the same values on every run).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, validateConfig } from '../../src/data/config.ts';

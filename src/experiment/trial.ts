@@ -111,17 +111,12 @@ export function runTrial(opts: TrialOptions): TrialResult {
 /**
  * Nothing of a run outlives runTrial but its result (numbers), unless its arrays were asked
  * for: the step and ridge sets' inputs, F, G and F̂ go back to the recycled storage
- * (linalg/matrix.ts), so the next trial takes them without page faults, and V8 does not free
- * megabytes of backing store on another thread while the kernels run there. Each once: the same
- * storage handed back twice would be handed out twice.
+ * (linalg/matrix.ts; it keeps an array handed back twice once), so the next trial takes them
+ * without page faults, and V8 does not free megabytes of backing store on another thread
+ * while the kernels run there.
  */
 function handBackTrialArrays(run: TrialRun): void {
-  const seen = new Set<Float64Array>();
-  for (const m of [run.draw.stepSet.X, run.ridgeSet.X, run.stepped.F0, run.stepped.G, run.stepped.Fhat]) {
-    if (seen.has(m.data)) continue;
-    seen.add(m.data);
-    recycle(m);
-  }
+  recycle(run.draw.stepSet.X, run.ridgeSet.X, run.stepped.F0, run.stepped.G, run.stepped.Fhat);
 }
 
 export function simulateTrial(opts: TrialOptions): TrialRun {
