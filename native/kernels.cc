@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 #include <type_traits>
+#include <sched.h>
 #include <unistd.h>
 #include <condition_variable>
 #include <memory>
@@ -147,6 +148,7 @@ template <typename Ready> void await(std::mutex& mu, std::condition_variable& cv
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+    if (i % 16 == 0) sched_yield();  // the awaited thread may be queued on this very core
     if (!spin || (i % 64 == 0 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(50))) {
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, ready);
