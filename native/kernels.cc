@@ -249,6 +249,24 @@ Team& team() {
   return t;
 }
 
+// fn(begin, end) over [0, count) in contiguous parts, one per kernel thread, when there is work
+// enough to repay handing parts to the team's threads: `cost` is the work per item in
+// entries touched, and part boundaries fall on multiples of `align` (the passes' vector width).
+// Every item is computed the same way whichever part holds it, so the split changes no bit.
+template <typename F> void in_parts(long count, long cost, long align, F fn) {
+  const double work = static_cast<double>(count) * static_cast<double>(cost);
+  long parts = work < static_cast<double>(1 << 19) ? 1 : std::min<long>(thread_count(), count / align);
+  if (parts <= 1) {
+    fn(0L, count);
+    return;
+  }
+  const long per = ((count + parts - 1) / parts + align - 1) / align * align;
+  team().run(static_cast<int>(parts), [&](int t) {
+    const long a = std::min(count, t * per), b = std::min(count, a + per);
+    if (b > a) fn(a, b);
+  });
+}
+
 // A strided view: element (i, p) is at base[i*rs + p*cs]. Transposes are just swapped strides.
 struct View {
   const double* base;
@@ -401,11 +419,6 @@ class Barrier {
   std::atomic<long> generation_{0};
 };
 
-// C += alpha·A·B on `parts` threads that share each packed B panel: every thread packs a slice of
-// the panel's slivers, all wait, then each runs its own rows of C (packing its own A blocks) on
-// the whole panel. Splitting the columns instead made every thread pack all of A (a tenth of a
-// product at n = 1000). The rows only split C, and the depth blocks are the serial ones: the same
-// sums in the same order, so the same bits at any thread count.
 // The first row of thread t's share of C (t = parts: m), on MR boundaries. Equal shares of rows,
 // or with `lower` equal shares of the triangle: rows [0, r) hold r²/2 of it, so r = m·√(t/parts).
 long share_start(long m, int t, int parts, bool lower) {
@@ -414,6 +427,11 @@ long share_start(long m, int t, int parts, bool lower) {
   return std::min(m, static_cast<long>(std::llround(f * m / MR)) * MR);
 }
 
+// C += alpha·A·B on `parts` threads that share each packed B panel: every thread packs a slice of
+// the panel's slivers, all wait, then each runs its own rows of C (packing its own A blocks) on
+// the whole panel. Splitting the columns instead made every thread pack all of A (a tenth of a
+// product at n = 1000). The rows only split C, and the depth blocks are the serial ones: the same
+// sums in the same order, so the same bits at any thread count.
 void gemm_shared(long m, long n, long k, double alpha, const View& a, const View& b, double* c, long ldc, int parts, bool lower) {
   const int MC = blocking().mc, NC = blocking().nc;
   double* bp = t_pack_b.get(static_cast<size_t>(KC) * (std::min<long>(n, NC) + NR));  // the caller's: shared
@@ -438,8 +456,6 @@ void gemm_shared(long m, long n, long k, double alpha, const View& a, const View
   };
   team().run(parts, work);
 }
-
-template <typename F> void in_parts(long count, long cost, long align, F fn);
 
 // C (m×1) += Aᵀ·b where op(A) = Aᵀ is stored k×m (a.rs == 1) and b is a vector: Fᵀy in the ridge.
 // Through the GEMM it cost 5.6 ms at 1000×1000 for 2 MFLOP: all of A packed, and one column used
@@ -584,10 +600,6 @@ long cholesky_base(double* s, long n, long j, long w) {
 }
 NO_CONTRACTION_END
 
-// In-place lower Cholesky of the row-major n×n matrix s (only the lower triangle is read and,
-// afterwards, meaningful). Right-looking by blocks of NB columns: factor the diagonal block,
-// solve the panel below it, and update the trailing matrix with one GEMM. Returns 0, or the
-// 1-based index of the first non-positive pivot.
 // Factor the panel of columns [j, j + w) for rows [j, n), its earlier columns' updates already
 // applied. Recursively: the left half, then the right half's update from it as one product, then
 // the right half; 16 columns or fewer by the base case. Returns 0 or the failing pivot + 1.
@@ -601,6 +613,10 @@ long cholesky_panel(double* s, long n, long j, long w) {
   return cholesky_panel(s, n, j + h, w - h);
 }
 
+// In-place lower Cholesky of the row-major n×n matrix s (only the lower triangle is read and,
+// afterwards, meaningful). Right-looking by blocks of NB columns: factor the block's panel down to
+// row n (cholesky_panel), then update the trailing matrix's lower triangle with one product.
+// Returns 0, or the 1-based index of the first non-positive pivot.
 long cholesky(double* s, long n) {
   // 256 columns, not 128: the trailing products run twice as deep, and the factor took 7.9–8.2
   // against 8.7–9.3 ms at n = 1000 and 46.5–48.3 against 51.4–52.3 at 2000 (interleaved).
@@ -621,9 +637,8 @@ long cholesky(double* s, long n) {
 
 // t − a·b as the solve has always computed it: one fused step where the CPU has FMA (GCC
 // contracted the expression there; x86 and ARM name the feature differently), a product then a
-// difference otherwise. Written out
-// because the compiler does not contract every form: the conditional steps of the
-// one-right-hand-side loops below came out as separate products (other bits).
+// difference otherwise. Written out because the compiler does not contract every form: the
+// conditional steps of the one-right-hand-side loops below came out as separate products.
 inline double minus_product(double t, double a, double b) {
 #if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
   return __builtin_fma(-a, b, t);
@@ -1151,23 +1166,6 @@ void relu_gradient_weights(double* pre, long rows, long k, const double* r, cons
 }
 NO_CONTRACTION_END
 
-// fn(begin, end) over [0, count) in contiguous parts, one per kernel thread, when there is work
-// enough to repay handing parts to the team's threads: `cost` is the work per item in
-// entries touched, and part boundaries fall on multiples of `align` (the passes' vector width).
-// Every item is computed the same way whichever part holds it, so the split changes no bit.
-template <typename F> void in_parts(long count, long cost, long align, F fn) {
-  const double work = static_cast<double>(count) * static_cast<double>(cost);
-  long parts = work < static_cast<double>(1 << 19) ? 1 : std::min<long>(thread_count(), count / align);
-  if (parts <= 1) {
-    fn(0L, count);
-    return;
-  }
-  const long per = ((count + parts - 1) / parts + align - 1) / align * align;
-  team().run(static_cast<int>(parts), [&](int t) {
-    const long a = std::min(count, t * per), b = std::min(count, a + per);
-    if (b > a) fn(a, b);
-  });
-}
 
 // ---- Node-API glue: the JavaScript wrappers check meaning; here types and sizes. ----
 
