@@ -38,12 +38,13 @@ const missing = args.includes('--no-numpy') ? 'not asked for (--no-numpy)' : num
 if (missing) log(`NumPy: ${missing}; onestep's figures only`);
 
 const kernels = kernelSection(kernelSizes, log);
-// The products as a trial calls them (fresh results), beside the median of NumPy's rounds below.
+// mulABt, mulAB, mulAtB with a fresh result each call (page faults included; a trial mostly
+// gets recycled storage since round 4), beside the median of NumPy's rounds above.
 const comparison = missing ? null : gemmComparison(kernelSizes, 3, 5, threads, log);
 for (const g of comparison ?? []) {
   const numpyMedian = [...g.numpy].sort((a, b) => a - b)[Math.floor(g.numpy.length / 2)];
   const products = kernels.filter((k) => k.size === g.n && k.kernel.startsWith('mul'));
-  if (products.length) log(`products as a trial calls them (fresh results) n=${g.n}: ${(Math.min(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}–${(Math.max(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}× NumPy's median GEMM`);
+  if (products.length) log(`products into fresh results n=${g.n}: ${(Math.min(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}–${(Math.max(...products.map((k) => k.gflops)) / numpyMedian).toFixed(2)}× NumPy's median GEMM`);
 }
 
 const trials = trialSection(sizes, repeats, log);
